@@ -81,6 +81,22 @@ func Folds(topics []string, k int, seed uint64) [][]string {
 // the held-out rankings over all train topics, and per topic (train topics
 // in byte order). The test topics play no part.
 func CrossValidateRecycling(d *metadata.Data, opt RecyclingOptions, folds [][]string) (Metrics, []Metrics, error) {
+	return CrossValidateEnsemble(d, opt, folds, []uint64{opt.NetSeed})
+}
+
+// CrossValidateEnsemble is CrossValidateRecycling for a seed ensemble: on
+// every fold one network is trained per seed (opt.WithSeed), and a pool
+// model's score is the mean over the members of its score standardised
+// over the pool on that topic,
+//
+//	s(m, T) = (1/K) Σ_k (t̂_k(m, T) − mean_m t̂_k) / sd_m t̂_k,
+//
+// so that members whose scores live on different scales weigh the same.
+// With one seed the network's own scores are used.
+func CrossValidateEnsemble(d *metadata.Data, opt RecyclingOptions, folds [][]string, seeds []uint64) (Metrics, []Metrics, error) {
+	if len(seeds) == 0 {
+		return Metrics{}, nil, fmt.Errorf("cross-validation: no seeds")
+	}
 	scores := map[string][]float64{}
 	for f, held := range folds {
 		var train []string
@@ -90,16 +106,25 @@ func CrossValidateRecycling(d *metadata.Data, opt RecyclingOptions, folds [][]st
 			}
 		}
 		slices.Sort(train)
-		r, _, err := trainRecyclingOn(d, train, opt, nil)
-		if err != nil {
-			return Metrics{}, nil, err
-		}
-		s, err := r.ScoreRecycling(d, held)
-		if err != nil {
-			return Metrics{}, nil, err
-		}
-		for t, v := range s {
-			scores[t] = v
+		for _, seed := range seeds {
+			r, _, err := trainRecyclingOn(d, train, opt.WithSeed(seed), nil)
+			if err != nil {
+				return Metrics{}, nil, err
+			}
+			s, err := r.ScoreRecycling(d, held)
+			if err != nil {
+				return Metrics{}, nil, err
+			}
+			for t, v := range s {
+				if len(seeds) == 1 {
+					scores[t] = v
+					continue
+				}
+				if scores[t] == nil {
+					scores[t] = make([]float64, len(v))
+				}
+				addStandardised(scores[t], v, 1/float64(len(seeds)))
+			}
 		}
 	}
 	var all []string
@@ -108,4 +133,16 @@ func CrossValidateRecycling(d *metadata.Data, opt RecyclingOptions, folds [][]st
 	}
 	slices.Sort(all)
 	return Evaluate(d.Qrels, poolRun("cv", d.Pool, scores), all)
+}
+
+// addStandardised adds w·(x − mean x)/sd x to acc (population sd; a
+// constant x adds nothing).
+func addStandardised(acc, x []float64, w float64) {
+	mean, sd := meanStd(x)
+	if !(sd > 0) {
+		return
+	}
+	for i, v := range x {
+		acc[i] += w * (v - mean) / sd
+	}
 }

@@ -188,6 +188,7 @@ func (n *Network) objective(models []ModelRef, topics []*batchTopic, weighting W
 	dq := make([]float64, M*d)
 	dk := make([]float64, M*d)
 	dv := make([]float64, M*d)
+	dLinear := make([]float64, M) // ∂J/∂(u·x_i), summed over the topics
 	type blockBuf struct {
 		pair  []float64
 		taskK [][][]float64
@@ -232,6 +233,7 @@ func (n *Network) objective(models []ModelRef, topics []*batchTopic, weighting W
 				if dscores[t][k] == 0 {
 					continue
 				}
+				dLinear[i] += dscores[t][k]
 				pg.dTaskK, pg.dTaskV = bb.taskK[t], bb.taskV[t]
 				n.pairBackward(w, ms, i, m, tsides[t], p, dscores[t][k], pg)
 			}
@@ -293,6 +295,11 @@ func (n *Network) objective(models []ModelRef, topics []*batchTopic, weighting W
 		addTo(gw.modelBias, g)
 		if f := models[i].Free; f >= 0 {
 			addTo(gw.free[f*d:(f+1)*d], g)
+		}
+	}
+	if c.LinearPath {
+		for i := 0; i < M; i++ {
+			axpy(dLinear[i], models[i].Features, gw.modelLinear)
 		}
 	}
 	if c.ModelFeatures > 0 {

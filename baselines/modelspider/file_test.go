@@ -15,7 +15,7 @@ import (
 
 func tinyRanker(t *testing.T) *Ranker {
 	t.Helper()
-	net, _, _ := tinyProblem(t, 3)
+	net, _, _ := tinyProblemWith(t, 3, true)
 	return &Ranker{
 		Net:     net,
 		Repr:    Representation{Kind: ReprEstimators, Estimators: &EstimatorSpec{Estimators: []string{"a", "b"}}},

@@ -27,6 +27,11 @@ type Config struct {
 	// PTM-specific task tokens (its own features of the target data),
 	// projected by its own map P_m; 0 (or a short slice) for none.
 	SpecificFeatures []int `json:"specific_features,omitempty"`
+	// LinearPath adds a linear function of the model features to the
+	// score, t̂ += u·x_m: the network then learns task-dependent corrections
+	// to a linear metadata ranker, and weight decay shrinks the corrections
+	// rather than the metadata signal itself. Needs ModelFeatures > 0.
+	LinearPath bool `json:"linear_path,omitempty"`
 }
 
 func (c Config) validate() error {
@@ -41,6 +46,8 @@ func (c Config) validate() error {
 		return errors.New("config: a model token needs free tokens (num_models > 0) or model features")
 	case c.TaskFeatures < 1:
 		return fmt.Errorf("config: task_features %d, need at least 1", c.TaskFeatures)
+	case c.LinearPath && c.ModelFeatures == 0:
+		return errors.New("config: linear_path needs model features")
 	case len(c.SpecificFeatures) > c.NumModels:
 		return fmt.Errorf("config: %d specific-feature entries for %d models", len(c.SpecificFeatures), c.NumModels)
 	}
@@ -114,6 +121,9 @@ func newLayout(c Config) *layout {
 		add("model.proj", d, c.ModelFeatures, kindWeight, false)
 	}
 	add("model.bias", 1, d, kindOther, false)
+	if c.LinearPath {
+		add("model.linear", 1, c.ModelFeatures, kindWeight, false)
+	}
 	add("task.proj", d, c.TaskFeatures, kindWeight, false)
 	add("task.bias", 1, d, kindOther, false)
 	add("attn.q", d, d, kindWeight, false)
@@ -148,6 +158,7 @@ func newLayout(c Config) *layout {
 // tensor outside the bound range is nil.
 type tensors struct {
 	free, modelProj, modelBias     []float64
+	modelLinear                    []float64
 	taskProj, taskBias             []float64
 	wq, wk, wv                     []float64
 	specProj, specBias             [][]float64 // per model; nil when none
@@ -174,7 +185,8 @@ func (l *layout) bind(c Config, data []float64, base int) tensors {
 	}
 	t := tensors{
 		free: get("model.free"), modelProj: get("model.proj"), modelBias: get("model.bias"),
-		taskProj: get("task.proj"), taskBias: get("task.bias"),
+		modelLinear: get("model.linear"),
+		taskProj:    get("task.proj"), taskBias: get("task.bias"),
 		wq: get("attn.q"), wk: get("attn.k"), wv: get("attn.v"),
 		specType: get("specific.type"),
 		ln1Gain:  get("ln1.gain"), ln1Bias: get("ln1.bias"),
@@ -234,6 +246,7 @@ func NewNetwork(cfg Config, seed uint64) (*Network, error) {
 			fill(x, 1/math.Sqrt(d))
 		case "specific.type":
 			fill(x, 1/math.Sqrt(d))
+		case "model.linear":
 		default:
 			if s.kind == kindWeight {
 				fill(x, 1/math.Sqrt(float64(s.Cols)))
@@ -308,15 +321,17 @@ func (n *Network) checkSpecific(m int, tokens [][]float64, what string) error {
 }
 
 // modelSide holds what depends on the model only: θ_m and its query, key
-// and value, each a row of length d.
+// and value, each a row of length d, and the linear path u·x_m.
 type modelSide struct {
 	theta, q, k, v []float64
+	linear         []float64
 }
 
 func newModelSide(count, d int) *modelSide {
 	return &modelSide{
 		theta: make([]float64, count*d), q: make([]float64, count*d),
 		k: make([]float64, count*d), v: make([]float64, count*d),
+		linear: make([]float64, count),
 	}
 }
 
@@ -336,6 +351,9 @@ func (n *Network) modelForward(w *tensors, models []ModelRef, ms *modelSide, lo,
 		matVec(w.wq, theta, ms.q[i*d:(i+1)*d])
 		matVec(w.wk, theta, ms.k[i*d:(i+1)*d])
 		matVec(w.wv, theta, ms.v[i*d:(i+1)*d])
+		if n.cfg.LinearPath {
+			ms.linear[i] = dot(w.modelLinear, models[i].Features)
+		}
 	}
 }
 
@@ -443,7 +461,7 @@ func (n *Network) pairForward(w *tensors, ms *modelSide, i, m int, ts *taskSide,
 		p.rstd2 = layerNormForward(p.f, w.ln2Gain, w.ln2Bias, p.xhat2, p.r2)
 		out = p.r2
 	}
-	return dot(w.headW, out) + w.headB[0]
+	return dot(w.headW, out) + w.headB[0] + ms.linear[i]
 }
 
 // pairGrads receives the gradients of one pair's backward pass: g holds

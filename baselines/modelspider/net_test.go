@@ -4,6 +4,7 @@ import (
 	"math"
 	"math/rand/v2"
 	"runtime"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -14,9 +15,15 @@ import (
 // a batch that exercises free and feature-only models, PTM-specific tokens
 // and models missing from a topic's list.
 func tinyProblem(t *testing.T, ffn int) (*Network, []ModelRef, []*batchTopic) {
+	return tinyProblemWith(t, ffn, false)
+}
+
+// tinyProblemWith is tinyProblem, with the linear metadata path when
+// linear is set.
+func tinyProblemWith(t *testing.T, ffn int, linear bool) (*Network, []ModelRef, []*batchTopic) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(11, 12))
-	cfg := Config{Dim: 4, FFN: ffn, NumModels: 5, ModelFeatures: 2, TaskFeatures: 3, SpecificFeatures: []int{2, 0, 3, 0, 2}}
+	cfg := Config{Dim: 4, FFN: ffn, NumModels: 5, ModelFeatures: 2, TaskFeatures: 3, SpecificFeatures: []int{2, 0, 3, 0, 2}, LinearPath: linear}
 	net, err := NewNetwork(cfg, 1)
 	require.NoError(t, err)
 	// Move every parameter off its initial value so that no gradient is
@@ -52,22 +59,31 @@ func tinyProblem(t *testing.T, ffn int) (*Network, []ModelRef, []*batchTopic) {
 func TestNetworkGradient(t *testing.T) {
 	for _, ffn := range []int{0, 3} {
 		for _, w := range []Weighting{Uniform, Hyperbolic} {
-			net, models, batch := tinyProblem(t, ffn)
-			pen := penalty{tokens: 0.07, weights: 0.03}
-			grad := make([]float64, net.NumParams())
-			_, _, err := net.objective(models, batch, w, pen, grad)
-			require.NoError(t, err)
-			scratch := make([]float64, net.NumParams())
-			f := func() float64 {
-				obj, _, err := net.objective(models, batch, w, pen, scratch)
-				require.NoError(t, err)
-				return obj
-			}
-			for _, s := range net.lay.specs {
-				x := net.params[s.off : s.off+s.size()]
-				checkGrad(t, s.Name, x, grad[s.off:s.off+s.size()], f)
+			for _, linear := range []bool{false, true} {
+				net, models, batch := tinyProblemWith(t, ffn, linear)
+				checkNetworkGradient(t, net, models, batch, w)
 			}
 		}
+	}
+}
+
+// checkNetworkGradient compares ∂J/∂θ of objective with central
+// differences for every tensor of the network.
+func checkNetworkGradient(t *testing.T, net *Network, models []ModelRef, batch []*batchTopic, w Weighting) {
+	t.Helper()
+	pen := penalty{tokens: 0.07, weights: 0.03}
+	grad := make([]float64, net.NumParams())
+	_, _, err := net.objective(models, batch, w, pen, grad)
+	require.NoError(t, err)
+	scratch := make([]float64, net.NumParams())
+	f := func() float64 {
+		obj, _, err := net.objective(models, batch, w, pen, scratch)
+		require.NoError(t, err)
+		return obj
+	}
+	for _, s := range net.lay.specs {
+		x := net.params[s.off : s.off+s.size()]
+		checkGrad(t, s.Name, x, grad[s.off:s.off+s.size()], f)
 	}
 }
 
@@ -88,7 +104,7 @@ func TestNetworkPenalty(t *testing.T) {
 // side, one pass per topic) against the per-pair forward of training, and
 // that re-ranking keeps the k re-scored models on top.
 func TestScorerMatchesPairForward(t *testing.T) {
-	net, models, batch := tinyProblem(t, 3)
+	net, models, batch := tinyProblemWith(t, 3, true)
 	sc, err := net.NewScorer(models)
 	require.NoError(t, err)
 	bt := batch[0]
@@ -240,4 +256,26 @@ func TestActivationCacheIsExact(t *testing.T) {
 			require.Equal(t, math.Float64bits(g1[i]), math.Float64bits(g2[i]), "gradient %d", i)
 		}
 	}
+}
+
+// TestLinearPathAddsUX checks the linear metadata path by hand: switching
+// it off (u = 0) lowers every score by exactly u·x_m.
+func TestLinearPathAddsUX(t *testing.T) {
+	net, models, batch := tinyProblemWith(t, 3, true)
+	u := slices.Clone(net.w.modelLinear)
+	require.Len(t, u, 2)
+	sc, err := net.NewScorer(models)
+	require.NoError(t, err)
+	with, err := sc.Scores(batch[0].tokens)
+	require.NoError(t, err)
+	clear(net.w.modelLinear)
+	sc, err = net.NewScorer(models)
+	require.NoError(t, err)
+	without, err := sc.Scores(batch[0].tokens)
+	require.NoError(t, err)
+	for i, m := range models {
+		assert.InDelta(t, u[0]*m.Features[0]+u[1]*m.Features[1], with[i]-without[i], 1e-12, "model %d", i)
+	}
+	_, err = NewNetwork(Config{Dim: 2, NumModels: 1, TaskFeatures: 1, LinearPath: true}, 1)
+	assert.ErrorContains(t, err, "linear_path needs model features")
 }

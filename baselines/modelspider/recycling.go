@@ -98,6 +98,8 @@ type RecyclingOptions struct {
 	FreeTokens bool
 	// IgnoreAccuracy is the ablation of ProbeSpec.IgnoreAccuracy.
 	IgnoreAccuracy bool
+	// LinearPath adds the linear metadata path (Config.LinearPath).
+	LinearPath bool
 	// NetSeed seeds the initial parameters, Train.Seed the optimisation.
 	NetSeed uint64
 	Train   TrainConfig
@@ -244,7 +246,7 @@ func trainRecyclingOn(d *metadata.Data, train []string, opt RecyclingOptions, pr
 	if opt.FreeTokens {
 		rows = slices.Clone(d.Pool)
 	}
-	cfg := Config{Dim: opt.Dim, FFN: opt.FFN, NumModels: len(rows), ModelFeatures: spec.modelFeatures(), TaskFeatures: spec.taskFeatures()}
+	cfg := Config{Dim: opt.Dim, FFN: opt.FFN, NumModels: len(rows), ModelFeatures: spec.modelFeatures(), TaskFeatures: spec.taskFeatures(), LinearPath: opt.LinearPath}
 	net, err := NewNetwork(cfg, opt.NetSeed)
 	if err != nil {
 		return nil, nil, fmt.Errorf("modelspider: %w", err)

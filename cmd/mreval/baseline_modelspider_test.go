@@ -95,3 +95,21 @@ func mustOpenBundle(t *testing.T, dir string) *transfer.Bundle {
 	require.NoError(t, err)
 	return b
 }
+
+// TestModelspiderRecyclingFlags trains a few steps on the shipped
+// recycling collection with the architecture flags and checks that the
+// saved ranker carries them.
+func TestModelspiderRecyclingFlags(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.msp")
+	status, _, stderr := runModelspider("train", "--collection", "recycling", "--steps", "2", "--dim", "4",
+		"--linear-path", "--seed", "9", "--out", model)
+	require.Equal(t, 0, status, stderr)
+	r, err := modelspider.Load(model)
+	require.NoError(t, err)
+	cfg := r.Net.Config()
+	assert.True(t, cfg.LinearPath)
+	assert.Equal(t, 4, cfg.Dim)
+	assert.Equal(t, 2, r.Train.Steps)
+	assert.Equal(t, modelspider.ReprProbes, r.Repr.Kind)
+	assert.False(t, modelspider.ShippedRecycling.LinearPath, "the flag overrides the shipped setting")
+}
