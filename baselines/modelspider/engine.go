@@ -79,13 +79,16 @@ type batchTopic struct {
 	targets  []float64 // parallel to list; higher is better
 	pos      []int32   // per model index: position in list, or −1
 	specific [][][]float64
+	// pair holds per model index its pair inputs on this topic (nil when
+	// the network takes none).
+	pair [][]float64
 	// useSpecific[k] says whether the pair (list[k], topic) includes its
 	// PTM-specific tokens in the current step.
 	useSpecific []bool
 }
 
-func newBatchTopic(id string, tokens [][]float64, nmodels int, list []int, targets []float64, specific [][][]float64) *batchTopic {
-	bt := &batchTopic{id: id, tokens: tokens, list: list, targets: targets, specific: specific,
+func newBatchTopic(id string, tokens [][]float64, nmodels int, list []int, targets []float64, specific [][][]float64, pair [][]float64) *batchTopic {
+	bt := &batchTopic{id: id, tokens: tokens, list: list, targets: targets, specific: specific, pair: pair,
 		pos: make([]int32, nmodels), useSpecific: make([]bool, len(list))}
 	for i := range bt.pos {
 		bt.pos[i] = -1
@@ -94,6 +97,14 @@ func newBatchTopic(id string, tokens [][]float64, nmodels int, list []int, targe
 		bt.pos[i] = int32(k)
 	}
 	return bt
+}
+
+// pairOf returns model i's pair inputs, or nil.
+func (bt *batchTopic) pairOf(i int) []float64 {
+	if bt.pair == nil {
+		return nil
+	}
+	return bt.pair[i]
 }
 
 // penalty holds the L2 strengths of the objective.
@@ -157,7 +168,7 @@ func (n *Network) objective(models []ModelRef, topics []*batchTopic, weighting W
 			for t, bt := range topics {
 				if k := bt.pos[i]; k >= 0 {
 					sp := spec(bt, i)
-					scores[t][k] = n.pairForward(w, ms, i, models[i].Free, tsides[t], sp, p)
+					scores[t][k] = n.pairForward(w, ms, i, models[i].Free, tsides[t], sp, bt.pairOf(i), p)
 					if useCache && sp == nil {
 						cache = p.saveActivations(cache, 1+len(tsides[t].tok), c.FFN > 0)
 					}
@@ -226,9 +237,9 @@ func (n *Network) objective(models []ModelRef, topics []*batchTopic, weighting W
 				}
 				sp := spec(bt, i)
 				if useCache && sp == nil {
-					cache = n.restoreActivations(w, ms, i, tsides[t], p, cache)
+					cache = n.restoreActivations(w, ms, i, tsides[t], bt.pairOf(i), p, cache)
 				} else {
-					n.pairForward(w, ms, i, m, tsides[t], sp, p)
+					n.pairForward(w, ms, i, m, tsides[t], sp, bt.pairOf(i), p)
 				}
 				if dscores[t][k] == 0 {
 					continue

@@ -15,7 +15,7 @@ import (
 
 func tinyRanker(t *testing.T) *Ranker {
 	t.Helper()
-	net, _, _ := tinyProblemWith(t, 3, true)
+	net, _, _ := tinyProblemWith(t, 3, true, true)
 	return &Ranker{
 		Net:     net,
 		Repr:    Representation{Kind: ReprEstimators, Estimators: &EstimatorSpec{Estimators: []string{"a", "b"}}},
@@ -41,14 +41,14 @@ func TestRankerRoundTrip(t *testing.T) {
 		require.Equal(t, math.Float64bits(r.Net.params[i]), math.Float64bits(got.Net.params[i]))
 	}
 	// The loaded network computes the same scores.
-	_, models, batch := tinyProblem(t, 3)
+	_, models, batch := tinyProblemWith(t, 3, true, true)
 	s1, err := r.Net.NewScorer(models)
 	require.NoError(t, err)
 	s2, err := got.Net.NewScorer(models)
 	require.NoError(t, err)
-	a, err := s1.Scores(batch[0].tokens)
+	a, err := s1.ScoresWith(batch[0].tokens, batch[0].pair)
 	require.NoError(t, err)
-	b, err := s2.Scores(batch[0].tokens)
+	b, err := s2.ScoresWith(batch[0].tokens, batch[0].pair)
 	require.NoError(t, err)
 	assert.Equal(t, a, b)
 	// Saving again gives the same bytes.

@@ -32,6 +32,10 @@ type Config struct {
 	// to a linear metadata ranker, and weight decay shrinks the corrections
 	// rather than the metadata signal itself. Needs ModelFeatures > 0.
 	LinearPath bool `json:"linear_path,omitempty"`
+	// PairFeatures is the number of inputs p_{m,T} that describe one model
+	// on one topic (such as the target accuracy of the model's own base
+	// model) and enter the score linearly, t̂ += v·p_{m,T}; 0 for none.
+	PairFeatures int `json:"pair_features,omitempty"`
 }
 
 func (c Config) validate() error {
@@ -46,6 +50,8 @@ func (c Config) validate() error {
 		return errors.New("config: a model token needs free tokens (num_models > 0) or model features")
 	case c.TaskFeatures < 1:
 		return fmt.Errorf("config: task_features %d, need at least 1", c.TaskFeatures)
+	case c.PairFeatures < 0:
+		return fmt.Errorf("config: pair_features %d is negative", c.PairFeatures)
 	case c.LinearPath && c.ModelFeatures == 0:
 		return errors.New("config: linear_path needs model features")
 	case len(c.SpecificFeatures) > c.NumModels:
@@ -149,6 +155,9 @@ func newLayout(c Config) *layout {
 		add("ln2.gain", 1, d, kindOther, true)
 		add("ln2.bias", 1, d, kindOther, true)
 	}
+	if c.PairFeatures > 0 {
+		add("pair.linear", 1, c.PairFeatures, kindWeight, true)
+	}
 	add("head.w", 1, d, kindWeight, true)
 	add("head.b", 1, 1, kindOther, true)
 	return l
@@ -158,7 +167,7 @@ func newLayout(c Config) *layout {
 // tensor outside the bound range is nil.
 type tensors struct {
 	free, modelProj, modelBias     []float64
-	modelLinear                    []float64
+	modelLinear, pairLinear        []float64
 	taskProj, taskBias             []float64
 	wq, wk, wv                     []float64
 	specProj, specBias             [][]float64 // per model; nil when none
@@ -185,8 +194,8 @@ func (l *layout) bind(c Config, data []float64, base int) tensors {
 	}
 	t := tensors{
 		free: get("model.free"), modelProj: get("model.proj"), modelBias: get("model.bias"),
-		modelLinear: get("model.linear"),
-		taskProj:    get("task.proj"), taskBias: get("task.bias"),
+		modelLinear: get("model.linear"), pairLinear: get("pair.linear"),
+		taskProj: get("task.proj"), taskBias: get("task.bias"),
 		wq: get("attn.q"), wk: get("attn.k"), wv: get("attn.v"),
 		specType: get("specific.type"),
 		ln1Gain:  get("ln1.gain"), ln1Bias: get("ln1.bias"),
@@ -216,7 +225,8 @@ type Network struct {
 // NewNetwork builds a network with seeded random initial parameters:
 // attention maps N(0, 2/(d+d)) as in the reference code's
 // MultiHeadAttention, input projections N(0, 1/fan_in), free model tokens
-// N(0, 1/d), layer-norm gains 1, biases 0.
+// N(0, 1/d), layer-norm gains 1, biases 0, the linear and pair paths 0
+// (so that a network starts as one without them).
 func NewNetwork(cfg Config, seed uint64) (*Network, error) {
 	if err := cfg.validate(); err != nil {
 		return nil, err
@@ -246,7 +256,7 @@ func NewNetwork(cfg Config, seed uint64) (*Network, error) {
 			fill(x, 1/math.Sqrt(d))
 		case "specific.type":
 			fill(x, 1/math.Sqrt(d))
-		case "model.linear":
+		case "model.linear", "pair.linear":
 		default:
 			if s.kind == kindWeight {
 				fill(x, 1/math.Sqrt(float64(s.Cols)))
@@ -315,6 +325,29 @@ func (n *Network) checkSpecific(m int, tokens [][]float64, what string) error {
 		}
 		if !allFinite(t) {
 			return fmt.Errorf("%s: model row %d: specific token %d has a non-finite feature", what, m, i)
+		}
+	}
+	return nil
+}
+
+// checkPair checks the pair inputs of a topic: nil for a network without
+// pair features, else one row of PairFeatures finite values per model.
+func (n *Network) checkPair(pair [][]float64, models int, what string) error {
+	q := n.cfg.PairFeatures
+	switch {
+	case q == 0 && pair != nil:
+		return fmt.Errorf("%s: pair inputs given, the network takes none", what)
+	case q == 0:
+		return nil
+	case len(pair) != models:
+		return fmt.Errorf("%s: pair inputs for %d models, want %d", what, len(pair), models)
+	}
+	for i, v := range pair {
+		if len(v) != q {
+			return fmt.Errorf("%s: model %d has %d pair inputs, the network takes %d", what, i, len(v), q)
+		}
+		if !allFinite(v) {
+			return fmt.Errorf("%s: model %d has a non-finite pair input", what, i)
 		}
 	}
 	return nil
@@ -393,6 +426,7 @@ type pairState struct {
 	r2                []float64
 	spec, sk, sv      [][]float64 // PTM-specific tokens and their keys and values
 	specIn            [][]float64
+	pairIn            []float64
 	dh, dr, dy, dspec []float64
 	dhidden, df       []float64
 	dkeys, dvalues    [][]float64
@@ -429,12 +463,13 @@ func (p *pairState) grow(length, nspec int) {
 // read at position 0, layer norm, the optional feed-forward block and the
 // linear head. specific holds the raw inputs of model row m's PTM-specific
 // tokens, or nil for the generic score.
-func (n *Network) pairForward(w *tensors, ms *modelSide, i, m int, ts *taskSide, specific [][]float64, p *pairState) float64 {
+func (n *Network) pairForward(w *tensors, ms *modelSide, i, m int, ts *taskSide, specific [][]float64, pairIn []float64, p *pairState) float64 {
 	d := n.cfg.Dim
 	length := 1 + len(ts.tok) + len(specific)
 	p.grow(length, len(specific))
 	p.nspec = len(specific)
 	p.specIn = specific
+	p.pairIn = pairIn
 	theta := ms.theta[i*d : (i+1)*d]
 	p.keys = append(p.keys[:0], ms.k[i*d:(i+1)*d])
 	p.values = append(p.values[:0], ms.v[i*d:(i+1)*d])
@@ -461,7 +496,11 @@ func (n *Network) pairForward(w *tensors, ms *modelSide, i, m int, ts *taskSide,
 		p.rstd2 = layerNormForward(p.f, w.ln2Gain, w.ln2Bias, p.xhat2, p.r2)
 		out = p.r2
 	}
-	return dot(w.headW, out) + w.headB[0] + ms.linear[i]
+	score := dot(w.headW, out) + w.headB[0] + ms.linear[i]
+	if pairIn != nil {
+		score += dot(w.pairLinear, pairIn)
+	}
+	return score
 }
 
 // pairGrads receives the gradients of one pair's backward pass: g holds
@@ -487,6 +526,9 @@ func (n *Network) pairBackward(w *tensors, ms *modelSide, i, m int, ts *taskSide
 		last = p.r2
 	}
 	// head
+	if p.pairIn != nil {
+		axpy(gs, p.pairIn, out.g.pairLinear)
+	}
 	out.g.headB[0] += gs
 	axpy(gs, last, out.g.headW)
 	for j := range p.dr {
@@ -529,7 +571,8 @@ func (n *Network) pairBackward(w *tensors, ms *modelSide, i, m int, ts *taskSide
 func (n *Network) cacheLen(length int) int { return length + 2 + 2*n.cfg.Dim + n.cfg.FFN }
 
 // saveActivations appends what pairBackward needs of the pair last run by
-// pairForward (without PTM-specific tokens) to buf.
+// pairForward (without PTM-specific tokens) to buf; the pair inputs are
+// the caller's and are given back to restoreActivations.
 func (p *pairState) saveActivations(buf []float64, length int, ffn bool) []float64 {
 	buf = append(buf, p.a[:length]...)
 	buf = append(buf, p.rstd1)
@@ -546,12 +589,13 @@ func (p *pairState) saveActivations(buf []float64, length int, ffn bool) []float
 // (i, ts) back into p as pairForward left it, as far as pairBackward reads
 // it, and returns the rest of buf. The values are the stored ones, so the
 // backward pass is bit-identical to one after a fresh forward pass.
-func (n *Network) restoreActivations(w *tensors, ms *modelSide, i int, ts *taskSide, p *pairState, buf []float64) []float64 {
+func (n *Network) restoreActivations(w *tensors, ms *modelSide, i int, ts *taskSide, pairIn []float64, p *pairState, buf []float64) []float64 {
 	d := n.cfg.Dim
 	length := 1 + len(ts.tok)
 	p.grow(length, 0)
 	p.nspec = 0
 	p.specIn = nil
+	p.pairIn = pairIn
 	p.keys = append(p.keys[:0], ms.k[i*d:(i+1)*d])
 	p.values = append(p.values[:0], ms.v[i*d:(i+1)*d])
 	p.keys = append(p.keys, ts.k...)

@@ -15,15 +15,18 @@ import (
 // a batch that exercises free and feature-only models, PTM-specific tokens
 // and models missing from a topic's list.
 func tinyProblem(t *testing.T, ffn int) (*Network, []ModelRef, []*batchTopic) {
-	return tinyProblemWith(t, ffn, false)
+	return tinyProblemWith(t, ffn, false, false)
 }
 
 // tinyProblemWith is tinyProblem, with the linear metadata path when
-// linear is set.
-func tinyProblemWith(t *testing.T, ffn int, linear bool) (*Network, []ModelRef, []*batchTopic) {
+// linear is set and two pair features when pair is set.
+func tinyProblemWith(t *testing.T, ffn int, linear, pair bool) (*Network, []ModelRef, []*batchTopic) {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(11, 12))
 	cfg := Config{Dim: 4, FFN: ffn, NumModels: 5, ModelFeatures: 2, TaskFeatures: 3, SpecificFeatures: []int{2, 0, 3, 0, 2}, LinearPath: linear}
+	if pair {
+		cfg.PairFeatures = 2
+	}
 	net, err := NewNetwork(cfg, 1)
 	require.NoError(t, err)
 	// Move every parameter off its initial value so that no gradient is
@@ -50,17 +53,27 @@ func tinyProblemWith(t *testing.T, ffn int, linear bool) (*Network, []ModelRef, 
 	spec0[0] = [][]float64{randVec(rng, 2), randVec(rng, 2)}
 	spec0[3] = [][]float64{randVec(rng, 3)}
 	spec0[4] = [][]float64{randVec(rng, 2)}
-	t0 := newBatchTopic("t0", tokens(3), len(models), []int{0, 1, 2, 3, 4, 5}, []float64{70, 60, 80, 75, 60, 50}, spec0)
+	pairInputs := func() [][]float64 {
+		if !pair {
+			return nil
+		}
+		out := make([][]float64, len(models))
+		for i := range out {
+			out[i] = randVec(rng, 2)
+		}
+		return out
+	}
+	t0 := newBatchTopic("t0", tokens(3), len(models), []int{0, 1, 2, 3, 4, 5}, []float64{70, 60, 80, 75, 60, 50}, spec0, pairInputs())
 	t0.useSpecific = []bool{true, false, false, true, true, false}
-	t1 := newBatchTopic("t1", tokens(2), len(models), []int{5, 3, 0, 2}, []float64{1, 2, 3, 4}, nil)
+	t1 := newBatchTopic("t1", tokens(2), len(models), []int{5, 3, 0, 2}, []float64{1, 2, 3, 4}, nil, pairInputs())
 	return net, models, []*batchTopic{t0, t1}
 }
 
 func TestNetworkGradient(t *testing.T) {
 	for _, ffn := range []int{0, 3} {
 		for _, w := range []Weighting{Uniform, Hyperbolic} {
-			for _, linear := range []bool{false, true} {
-				net, models, batch := tinyProblemWith(t, ffn, linear)
+			for _, extra := range []bool{false, true} {
+				net, models, batch := tinyProblemWith(t, ffn, extra, extra)
 				checkNetworkGradient(t, net, models, batch, w)
 			}
 		}
@@ -104,7 +117,7 @@ func TestNetworkPenalty(t *testing.T) {
 // side, one pass per topic) against the per-pair forward of training, and
 // that re-ranking keeps the k re-scored models on top.
 func TestScorerMatchesPairForward(t *testing.T) {
-	net, models, batch := tinyProblemWith(t, 3, true)
+	net, models, batch := tinyProblemWith(t, 3, true, false)
 	sc, err := net.NewScorer(models)
 	require.NoError(t, err)
 	bt := batch[0]
@@ -115,7 +128,7 @@ func TestScorerMatchesPairForward(t *testing.T) {
 	ts := net.taskForward(&net.w, bt.tokens)
 	p := newPairState(net.cfg)
 	for i := range models {
-		assert.Equal(t, net.pairForward(&net.w, ms, i, models[i].Free, ts, nil, p), scores[i])
+		assert.Equal(t, net.pairForward(&net.w, ms, i, models[i].Free, ts, nil, nil, p), scores[i])
 	}
 
 	ranked, err := sc.Rank(bt.tokens, bt.specific, 3)
@@ -126,7 +139,7 @@ func TestScorerMatchesPairForward(t *testing.T) {
 	for _, i := range top {
 		want := scores[i]
 		if bt.specific[i] != nil {
-			want = net.pairForward(&net.w, ms, i, models[i].Free, ts, bt.specific[i], p)
+			want = net.pairForward(&net.w, ms, i, models[i].Free, ts, bt.specific[i], nil, p)
 		}
 		minTop = min(minTop, ranked[i])
 		_ = want
@@ -141,10 +154,10 @@ func TestScorerMatchesPairForward(t *testing.T) {
 			ia, ib := top[a], top[b]
 			sa, sb := scores[ia], scores[ib]
 			if bt.specific[ia] != nil {
-				sa = net.pairForward(&net.w, ms, ia, models[ia].Free, ts, bt.specific[ia], p)
+				sa = net.pairForward(&net.w, ms, ia, models[ia].Free, ts, bt.specific[ia], nil, p)
 			}
 			if bt.specific[ib] != nil {
-				sb = net.pairForward(&net.w, ms, ib, models[ib].Free, ts, bt.specific[ib], p)
+				sb = net.pairForward(&net.w, ms, ib, models[ib].Free, ts, bt.specific[ib], nil, p)
 			}
 			if sa > sb {
 				assert.Greater(t, ranked[ia], ranked[ib])
@@ -241,7 +254,7 @@ func TestTrainErrors(t *testing.T) {
 // kept between the passes equals, bit for bit, the one with recomputation.
 func TestActivationCacheIsExact(t *testing.T) {
 	for _, ffn := range []int{0, 3} {
-		net, models, batch := tinyProblem(t, ffn)
+		net, models, batch := tinyProblemWith(t, ffn, true, true)
 		g1 := make([]float64, net.NumParams())
 		g2 := make([]float64, net.NumParams())
 		o1, _, err := net.objective(models, batch, Hyperbolic, penalty{}, g1)
@@ -258,24 +271,44 @@ func TestActivationCacheIsExact(t *testing.T) {
 	}
 }
 
-// TestLinearPathAddsUX checks the linear metadata path by hand: switching
-// it off (u = 0) lowers every score by exactly u·x_m.
-func TestLinearPathAddsUX(t *testing.T) {
-	net, models, batch := tinyProblemWith(t, 3, true)
+// TestLinearPathsAddUp checks the linear metadata and pair paths by hand:
+// switching them off (u = 0, v = 0) lowers every score by exactly
+// u·x_m + v·p_{m,T}.
+func TestLinearPathsAddUp(t *testing.T) {
+	net, models, batch := tinyProblemWith(t, 3, true, true)
 	u := slices.Clone(net.w.modelLinear)
+	v := slices.Clone(net.w.pairLinear)
 	require.Len(t, u, 2)
+	require.Len(t, v, 2)
+	bt := batch[0]
 	sc, err := net.NewScorer(models)
 	require.NoError(t, err)
-	with, err := sc.Scores(batch[0].tokens)
+	with, err := sc.ScoresWith(bt.tokens, bt.pair)
 	require.NoError(t, err)
+	_, err = sc.Scores(bt.tokens)
+	assert.ErrorContains(t, err, "pair inputs for 0 models, want 6")
 	clear(net.w.modelLinear)
+	clear(net.w.pairLinear)
 	sc, err = net.NewScorer(models)
 	require.NoError(t, err)
-	without, err := sc.Scores(batch[0].tokens)
+	without, err := sc.ScoresWith(bt.tokens, bt.pair)
 	require.NoError(t, err)
 	for i, m := range models {
-		assert.InDelta(t, u[0]*m.Features[0]+u[1]*m.Features[1], with[i]-without[i], 1e-12, "model %d", i)
+		p := bt.pair[i]
+		want := u[0]*m.Features[0] + u[1]*m.Features[1] + v[0]*p[0] + v[1]*p[1]
+		assert.InDelta(t, want, with[i]-without[i], 1e-12, "model %d", i)
 	}
 	_, err = NewNetwork(Config{Dim: 2, NumModels: 1, TaskFeatures: 1, LinearPath: true}, 1)
 	assert.ErrorContains(t, err, "linear_path needs model features")
+	_, err = NewNetwork(Config{Dim: 2, NumModels: 1, TaskFeatures: 1, PairFeatures: -1}, 1)
+	assert.ErrorContains(t, err, "pair_features -1 is negative")
+	bad := slices.Clone(bt.pair)
+	bad[2] = []float64{1}
+	_, err = sc.ScoresWith(bt.tokens, bad)
+	assert.ErrorContains(t, err, "model 2 has 1 pair inputs, the network takes 2")
+	plain, _, _ := tinyProblem(t, 0)
+	sc, err = plain.NewScorer(models)
+	require.NoError(t, err)
+	_, err = sc.ScoresWith(bt.tokens, bt.pair)
+	assert.ErrorContains(t, err, "pair inputs given, the network takes none")
 }

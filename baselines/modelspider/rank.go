@@ -28,8 +28,17 @@ func (n *Network) NewScorer(models []ModelRef) (*Scorer, error) {
 // Scores returns the generic score t̂(m, T) of every model for a topic
 // with the given task-token inputs (stage one of Model Spider).
 func (s *Scorer) Scores(tokens [][]float64) ([]float64, error) {
+	return s.ScoresWith(tokens, nil)
+}
+
+// ScoresWith is Scores for a network with pair features: pair[i] are
+// model i's pair inputs on the topic.
+func (s *Scorer) ScoresWith(tokens [][]float64, pair [][]float64) ([]float64, error) {
 	n := s.n
 	if err := n.checkTokens(tokens, "score"); err != nil {
+		return nil, err
+	}
+	if err := n.checkPair(pair, len(s.models), "score"); err != nil {
 		return nil, err
 	}
 	ts := n.taskForward(&n.w, tokens)
@@ -37,7 +46,11 @@ func (s *Scorer) Scores(tokens [][]float64) ([]float64, error) {
 	parallelRanges(len(s.models), func(lo, hi int) {
 		p := newPairState(n.cfg)
 		for i := lo; i < hi; i++ {
-			out[i] = n.pairForward(&n.w, s.ms, i, s.models[i].Free, ts, nil, p)
+			var pi []float64
+			if pair != nil {
+				pi = pair[i]
+			}
+			out[i] = n.pairForward(&n.w, s.ms, i, s.models[i].Free, ts, nil, pi, p)
 		}
 	})
 	return out, nil
@@ -80,7 +93,7 @@ func (s *Scorer) Rank(tokens [][]float64, specific [][][]float64, k int) ([]floa
 		if err := n.checkSpecific(s.models[i].Free, specific[i], "rank"); err != nil {
 			return nil, err
 		}
-		rescored[j] = n.pairForward(&n.w, s.ms, i, s.models[i].Free, ts, specific[i], p)
+		rescored[j] = n.pairForward(&n.w, s.ms, i, s.models[i].Free, ts, specific[i], nil, p)
 	}
 	if k == len(order) {
 		for j, i := range top {

@@ -44,6 +44,44 @@ type ProbeSpec struct {
 	// the probe identities only: the ablation that shows what the probe
 	// accuracies contribute.
 	IgnoreAccuracy bool `json:"ignore_accuracy,omitempty"`
+	// BaseAccuracy gives every model one pair input on a topic, the
+	// accuracy of its own base model there relative to the probes' mean,
+	//
+	//	p_{m,T} = (a_{base(m)} − mean_k a_k)/AccStd,
+	//
+	// 0 for a model whose base is not a probe: the nearest thing to Model
+	// Spider's PTM-specific signal (the target data seen through model m
+	// itself) that the probe budget holds.
+	BaseAccuracy bool `json:"base_accuracy,omitempty"`
+}
+
+func (s *ProbeSpec) pairFeatures() int {
+	if s.BaseAccuracy {
+		return 1
+	}
+	return 0
+}
+
+// pairInputs encodes the pair inputs of the models whose bases are given,
+// on a topic with the probe accuracies acc; nil without BaseAccuracy.
+func (s *ProbeSpec) pairInputs(bases []string, acc []float64) [][]float64 {
+	if !s.BaseAccuracy {
+		return nil
+	}
+	var mean float64
+	for _, a := range acc {
+		mean += a
+	}
+	mean /= float64(len(acc))
+	out := make([][]float64, len(bases))
+	for i, b := range bases {
+		v := 0.0
+		if j := slices.Index(s.Probes, b); j >= 0 && !s.IgnoreAccuracy {
+			v = (acc[j] - mean) / s.AccStd
+		}
+		out[i] = []float64{v}
+	}
+	return out
 }
 
 func (s *ProbeSpec) taskFeatures() int  { return 3 * len(s.Probes) }
@@ -100,6 +138,8 @@ type RecyclingOptions struct {
 	IgnoreAccuracy bool
 	// LinearPath adds the linear metadata path (Config.LinearPath).
 	LinearPath bool
+	// BaseAccuracyPath adds the pair input of ProbeSpec.BaseAccuracy.
+	BaseAccuracyPath bool
 	// NetSeed seeds the initial parameters, Train.Seed the optimisation.
 	NetSeed uint64
 	Train   TrainConfig
@@ -177,6 +217,15 @@ func meanStd(x []float64) (mean, std float64) {
 	return mean, math.Sqrt(ss / float64(len(x)))
 }
 
+// poolBases returns the base model of every pool model, in pool order.
+func poolBases(d *metadata.Data) []string {
+	out := make([]string, len(d.Pool))
+	for i, m := range d.Pool {
+		out[i] = d.Base[m]
+	}
+	return out
+}
+
 // poolRefs encodes the pool models of d for a ranker whose free tokens
 // belong to rows (nil for none).
 func poolRefs(d *metadata.Data, spec *ProbeSpec, rows []string) ([]ModelRef, error) {
@@ -206,6 +255,7 @@ func recyclingTopics(d *metadata.Data, spec *ProbeSpec, topics []string) ([]Trai
 	for i := range list {
 		list[i] = i
 	}
+	bases := poolBases(d)
 	out := make([]TrainTopic, 0, len(topics))
 	for _, t := range topics {
 		acc, err := metadata.ProbeVector(d.Qrels, t, spec.Probes)
@@ -221,7 +271,7 @@ func recyclingTopics(d *metadata.Data, spec *ProbeSpec, topics []string) ([]Trai
 			}
 			targets[i] = v
 		}
-		out = append(out, TrainTopic{ID: t, Tokens: spec.tokens(acc), Models: list, Targets: targets})
+		out = append(out, TrainTopic{ID: t, Tokens: spec.tokens(acc), Models: list, Targets: targets, Pair: spec.pairInputs(bases, acc)})
 	}
 	return out, nil
 }
@@ -242,11 +292,13 @@ func trainRecyclingOn(d *metadata.Data, train []string, opt RecyclingOptions, pr
 	}
 	spec.Collection = cmp.Or(opt.Collection, "recycling")
 	spec.IgnoreAccuracy = opt.IgnoreAccuracy
+	spec.BaseAccuracy = opt.BaseAccuracyPath
 	var rows []string
 	if opt.FreeTokens {
 		rows = slices.Clone(d.Pool)
 	}
-	cfg := Config{Dim: opt.Dim, FFN: opt.FFN, NumModels: len(rows), ModelFeatures: spec.modelFeatures(), TaskFeatures: spec.taskFeatures(), LinearPath: opt.LinearPath}
+	cfg := Config{Dim: opt.Dim, FFN: opt.FFN, NumModels: len(rows), ModelFeatures: spec.modelFeatures(), TaskFeatures: spec.taskFeatures(), LinearPath: opt.LinearPath,
+		PairFeatures: spec.pairFeatures()}
 	net, err := NewNetwork(cfg, opt.NetSeed)
 	if err != nil {
 		return nil, nil, fmt.Errorf("modelspider: %w", err)
@@ -283,13 +335,14 @@ func (r *Ranker) ScoreRecycling(d *metadata.Data, topics []string) (map[string][
 	if err != nil {
 		return nil, fmt.Errorf("modelspider: %w", err)
 	}
+	bases := poolBases(d)
 	out := make(map[string][]float64, len(topics))
 	for _, t := range topics {
 		acc, err := metadata.ProbeVector(d.Qrels, t, spec.Probes)
 		if err != nil {
 			return nil, fmt.Errorf("modelspider: %w", err)
 		}
-		s, err := sc.Scores(spec.tokens(acc))
+		s, err := sc.ScoresWith(spec.tokens(acc), spec.pairInputs(bases, acc))
 		if err != nil {
 			return nil, fmt.Errorf("modelspider: topic %s: %w", t, err)
 		}

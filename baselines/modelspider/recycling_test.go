@@ -26,6 +26,12 @@ func TestProbeSpecEncoding(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{0, 1, 1.5, 0, 1.5}, f, 1e-12)
 	f = s.features("unknown", 0.5)
 	assert.InDeltaSlice(t, []float64{0, 0, -1, 0, 0}, f, 1e-12)
+	assert.Nil(t, s.pairInputs([]string{"p1"}, []float64{70, 80, 90, 60}))
+	s.BaseAccuracy = true
+	// p_{m,T} = (a_base − 75)/10; a base that is not a probe gives 0
+	assert.Equal(t, [][]float64{{0.5}, {0}, {-1.5}}, s.pairInputs([]string{"p1", "elsewhere", "p3"}, []float64{70, 80, 90, 60}))
+	s.IgnoreAccuracy = true
+	assert.Equal(t, [][]float64{{0}}, s.pairInputs([]string{"p1"}, []float64{70, 80, 90, 60}))
 }
 
 // fakeRecycling builds a small probe-budget collection: the probes are pool

@@ -65,6 +65,9 @@ type TrainTopic struct {
 	// Specific, when not nil, holds per model index the inputs of that
 	// model's PTM-specific tokens on this topic (nil for none).
 	Specific [][][]float64
+	// Pair holds per model index the model's pair inputs on this topic
+	// (Config.PairFeatures each); nil when the network takes none.
+	Pair [][]float64
 }
 
 // History records the objective during training.
@@ -130,7 +133,10 @@ func Train(net *Network, models []ModelRef, topics []TrainTopic, tc TrainConfig,
 				}
 			}
 		}
-		batch[t] = newBatchTopic(tp.ID, tp.Tokens, len(models), tp.Models, tp.Targets, tp.Specific)
+		if err := net.checkPair(tp.Pair, len(models), "train: topic "+tp.ID); err != nil {
+			return nil, err
+		}
+		batch[t] = newBatchTopic(tp.ID, tp.Tokens, len(models), tp.Models, tp.Targets, tp.Specific, tp.Pair)
 	}
 
 	rng := rand.New(rand.NewPCG(tc.Seed, 0x747261696e))

@@ -49,6 +49,7 @@ each model's own features).`,
 					&cli.StringFlag{Name: "weighting", Usage: "loss position weights: hyperbolic|uniform"},
 					&cli.BoolFlag{Name: "free-tokens", Usage: "probes: learn a free token per pool model (default: the shipped setting)"},
 					&cli.BoolFlag{Name: "linear-path", Usage: "probes: add a linear function of the model metadata to the score (default: the shipped setting)"},
+					&cli.BoolFlag{Name: "base-accuracy-path", Usage: "probes: add the accuracy of the model's own base on the topic to the score, linearly (default: the shipped setting)"},
 				},
 				Action: modelspiderTrain,
 			},
@@ -147,6 +148,9 @@ func modelspiderTrain(c *cli.Context) error {
 		}
 		if c.IsSet("linear-path") {
 			opt.LinearPath = c.Bool("linear-path")
+		}
+		if c.IsSet("base-accuracy-path") {
+			opt.BaseAccuracyPath = c.Bool("base-accuracy-path")
 		}
 		trainConfigFlags(c, &opt.Train)
 		bar = progress(opt.Train.Steps)

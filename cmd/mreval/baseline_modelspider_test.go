@@ -102,14 +102,23 @@ func mustOpenBundle(t *testing.T, dir string) *transfer.Bundle {
 func TestModelspiderRecyclingFlags(t *testing.T) {
 	model := filepath.Join(t.TempDir(), "m.msp")
 	status, _, stderr := runModelspider("train", "--collection", "recycling", "--steps", "2", "--dim", "4",
-		"--linear-path", "--seed", "9", "--out", model)
+		"--linear-path", "--base-accuracy-path", "--seed", "9", "--out", model)
 	require.Equal(t, 0, status, stderr)
 	r, err := modelspider.Load(model)
 	require.NoError(t, err)
 	cfg := r.Net.Config()
 	assert.True(t, cfg.LinearPath)
+	assert.Equal(t, 1, cfg.PairFeatures)
+	assert.True(t, r.Repr.Probes.BaseAccuracy)
 	assert.Equal(t, 4, cfg.Dim)
 	assert.Equal(t, 2, r.Train.Steps)
 	assert.Equal(t, modelspider.ReprProbes, r.Repr.Kind)
 	assert.False(t, modelspider.ShippedRecycling.LinearPath, "the flag overrides the shipped setting")
+
+	runPath := filepath.Join(t.TempDir(), "out.run")
+	status, _, stderr = runModelspider("rank", "--model", model, "--topics", "../../qrels/recycling.test.topics", "--out", runPath)
+	require.Equal(t, 0, status, stderr)
+	run, err := trecfmt.ReadRunFile(runPath, trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	assert.Len(t, run.Topics, 12)
 }
