@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -10,6 +9,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 // moduleRoot is the root of the working tree, seen from this package.
@@ -21,36 +22,12 @@ func runCollectionCLI(args ...string) (status int, stdout, stderr string) {
 	return status, out.String(), errOut.String()
 }
 
-// copyCollectionTree copies qrels/ and runs/ of the working tree.
-func copyCollectionTree(t *testing.T) string {
-	t.Helper()
-	dst := t.TempDir()
-	for _, dir := range []string{"qrels", "runs"} {
-		err := filepath.WalkDir(filepath.Join(moduleRoot, dir), func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, _ := filepath.Rel(moduleRoot, p)
-			if e.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		require.NoError(t, err)
-	}
-	return dst
-}
-
 func TestCollectionCheckCLI(t *testing.T) {
 	status, out, errOut := runCollectionCLI("collection", "check", "--root", moduleRoot)
 	assert.Equal(t, 0, status, errOut)
 	assert.Equal(t, "ok: qrels/ and runs/ are exactly what `mreval collection build` makes, and match their SHA256SUMS\n", out)
 
-	tree := copyCollectionTree(t)
+	tree := testtree.CopyCollections(t, moduleRoot)
 	p := filepath.Join(tree, "runs", "recycling", "mnli-lp.run")
 	b, err := os.ReadFile(p)
 	require.NoError(t, err)

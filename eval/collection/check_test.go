@@ -1,7 +1,6 @@
 package collection
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +8,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 func TestCheckCommittedTree(t *testing.T) {
@@ -17,36 +18,8 @@ func TestCheckCommittedTree(t *testing.T) {
 	assert.Empty(t, probs, "the committed qrels/ and runs/ must be exactly what Build makes; run `go run ./cmd/mreval collection build`")
 }
 
-// copyTree copies qrels/ and runs/ of the module root into a new
-// directory, for tests that alter it.
-func copyTree(t *testing.T) string {
-	t.Helper()
-	dst := t.TempDir()
-	for _, dir := range []string{"qrels", "runs"} {
-		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, e fs.DirEntry, err error) error {
-			if err != nil {
-				return err
-			}
-			rel, err := filepath.Rel(root, p)
-			if err != nil {
-				return err
-			}
-			if e.IsDir() {
-				return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-			}
-			data, err := os.ReadFile(p)
-			if err != nil {
-				return err
-			}
-			return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-		})
-		require.NoError(t, err)
-	}
-	return dst
-}
-
 func TestCheckFindsDrift(t *testing.T) {
-	tree := copyTree(t)
+	tree := testtree.CopyCollections(t, root)
 	edit := func(rel, old, new string) {
 		p := filepath.Join(tree, filepath.FromSlash(rel))
 		b, err := os.ReadFile(p)
