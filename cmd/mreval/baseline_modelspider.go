@@ -85,22 +85,25 @@ each model's own features).`,
 // trainConfigFlags overrides the training settings given on the command
 // line.
 func trainConfigFlags(c *cli.Context, tc *modelspider.TrainConfig) {
-	if c.IsSet("steps") {
-		tc.Steps = c.Int("steps")
-	}
-	if c.IsSet("lr") {
-		tc.LR = c.Float64("lr")
+	override(c, "steps", &tc.Steps, c.Int)
+	if override(c, "lr", &tc.LR, c.Float64) {
 		tc.LRMin = min(tc.LRMin, tc.LR)
 	}
-	if c.IsSet("decay-tokens") {
-		tc.DecayTokens = c.Float64("decay-tokens")
-	}
-	if c.IsSet("decay-weights") {
-		tc.DecayWeights = c.Float64("decay-weights")
-	}
+	override(c, "decay-tokens", &tc.DecayTokens, c.Float64)
+	override(c, "decay-weights", &tc.DecayWeights, c.Float64)
 	if c.IsSet("weighting") {
 		tc.Weighting = modelspider.Weighting(c.String("weighting"))
 	}
+}
+
+// override sets *dst to the flag's value when the flag was given, leaving
+// the shipped default otherwise, and reports whether it did.
+func override[T any](c *cli.Context, name string, dst *T, get func(string) T) bool {
+	if !c.IsSet(name) {
+		return false
+	}
+	*dst = get(name)
+	return true
 }
 
 func modelspiderTrain(c *cli.Context) error {
@@ -137,21 +140,11 @@ func modelspiderTrain(c *cli.Context) error {
 		}
 		opt := modelspider.ShippedRecycling.WithSeed(seed)
 		opt.Collection = col.Name
-		if c.IsSet("dim") {
-			opt.Dim = c.Int("dim")
-		}
-		if c.IsSet("ffn") {
-			opt.FFN = c.Int("ffn")
-		}
-		if c.IsSet("free-tokens") {
-			opt.FreeTokens = c.Bool("free-tokens")
-		}
-		if c.IsSet("linear-path") {
-			opt.LinearPath = c.Bool("linear-path")
-		}
-		if c.IsSet("base-accuracy-path") {
-			opt.BaseAccuracyPath = c.Bool("base-accuracy-path")
-		}
+		override(c, "dim", &opt.Dim, c.Int)
+		override(c, "ffn", &opt.FFN, c.Int)
+		override(c, "free-tokens", &opt.FreeTokens, c.Bool)
+		override(c, "linear-path", &opt.LinearPath, c.Bool)
+		override(c, "base-accuracy-path", &opt.BaseAccuracyPath, c.Bool)
 		trainConfigFlags(c, &opt.Train)
 		bar = progress(opt.Train.Steps)
 		if r, _, err = modelspider.TrainRecycling(d, opt, bar); err != nil {
@@ -175,12 +168,8 @@ func modelspiderTrain(c *cli.Context) error {
 		}
 		opt := modelspider.DefaultBundle.WithSeed(seed)
 		opt.Psi = c.String("psi")
-		if c.IsSet("dim") {
-			opt.Dim = c.Int("dim")
-		}
-		if c.IsSet("ffn") {
-			opt.FFN = c.Int("ffn")
-		}
+		override(c, "dim", &opt.Dim, c.Int)
+		override(c, "ffn", &opt.FFN, c.Int)
 		trainConfigFlags(c, &opt.Train)
 		bar = progress(opt.Train.Steps)
 		var rankAgg []string
