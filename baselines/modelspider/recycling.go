@@ -68,11 +68,7 @@ func (s *ProbeSpec) pairInputs(bases []string, acc []float64) [][]float64 {
 	if !s.BaseAccuracy {
 		return nil
 	}
-	var mean float64
-	for _, a := range acc {
-		mean += a
-	}
-	mean /= float64(len(acc))
+	mean, _ := meanStd(acc)
 	out := make([][]float64, len(bases))
 	for i, b := range bases {
 		v := 0.0
@@ -90,11 +86,7 @@ func (s *ProbeSpec) modelFeatures() int { return 2*len(s.Bases) + 1 }
 // tokens encodes a topic from its probe accuracies (in probe order).
 func (s *ProbeSpec) tokens(acc []float64) [][]float64 {
 	k := len(s.Probes)
-	var mean float64
-	for _, a := range acc {
-		mean += a
-	}
-	mean /= float64(k)
+	mean, _ := meanStd(acc)
 	out := make([][]float64, k)
 	for j, a := range acc {
 		u := make([]float64, 3*k)
