@@ -17,9 +17,7 @@ import (
 )
 
 func fennecCLI(args ...string) (int, string, string) {
-	var out, errOut bytes.Buffer
-	status := run(append([]string{"mreval", "baseline", "fennec"}, args...), &out, &errOut)
-	return status, out.String(), errOut.String()
+	return runCLI(append([]string{"baseline", "fennec"}, args...)...)
 }
 
 // TestBaselineFennecShipped: the command reproduces the shipped run, with

@@ -15,7 +15,7 @@ import (
 )
 
 func runModelspider(args ...string) (int, string, string) {
-	return runBaselineCLI(append([]string{"baseline", "modelspider"}, args...)...)
+	return runCLI(append([]string{"baseline", "modelspider"}, args...)...)
 }
 
 // TestModelspiderBundleCLI trains on a small synthetic bundle and ranks its

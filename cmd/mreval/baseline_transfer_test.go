@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"os"
@@ -15,12 +14,6 @@ import (
 )
 
 const transferCase07 = "../../testdata/conformance/transfer/case07"
-
-func runBaselineCLI(args ...string) (status int, stdout, stderr string) {
-	var out, errb bytes.Buffer
-	status = run(append([]string{"mreval"}, args...), &out, &errb)
-	return status, out.String(), errb.String()
-}
 
 func TestBaselineEstimateConformance(t *testing.T) {
 	raw, err := os.ReadFile(filepath.Join(transferCase07, "expected.json"))
@@ -42,7 +35,7 @@ func TestBaselineEstimateConformance(t *testing.T) {
 		{"hscore", []string{"--estimator", "hscore", "--features", f, "--labels", l}},
 		{"gbc", []string{"--estimator", "gbc", "--features", f, "--labels", l}},
 	} {
-		status, stdout, stderr := runBaselineCLI(append([]string{"baseline", "estimate"}, tc.args...)...)
+		status, stdout, stderr := runCLI(append([]string{"baseline", "estimate"}, tc.args...)...)
 		require.Equal(t, 0, status, "%s: %s", tc.key, stderr)
 		require.True(t, strings.HasSuffix(stdout, "\n") && strings.Count(stdout, "\n") == 1, "%q", stdout)
 		got, err := strconv.ParseFloat(strings.TrimSpace(stdout), 64)
@@ -71,7 +64,7 @@ func TestBaselineEstimateErrors(t *testing.T) {
 		{"gbc undefined", []string{"--estimator", "gbc", "--features", "../../testdata/conformance/transfer/case00/features.npy",
 			"--labels", "../../testdata/conformance/transfer/case00/labels.npy"}, 1, "GBC undefined: class 0 has 54 samples"},
 	} {
-		status, stdout, stderr := runBaselineCLI(append([]string{"baseline", "estimate"}, tc.args...)...)
+		status, stdout, stderr := runCLI(append([]string{"baseline", "estimate"}, tc.args...)...)
 		assert.Equal(t, tc.status, status, tc.name)
 		assert.Empty(t, stdout, tc.name)
 		assert.Contains(t, stderr, "mreval: ", tc.name)
@@ -85,14 +78,14 @@ func TestBaselineEstimateErrors(t *testing.T) {
 func TestBaselineSampleAndScore(t *testing.T) {
 	dir := t.TempDir()
 	bundle := filepath.Join(dir, "bundle")
-	status, stdout, stderr := runBaselineCLI("baseline", "sample-bundle", "--out", bundle, "--seed", "3")
+	status, stdout, stderr := runCLI("baseline", "sample-bundle", "--out", bundle, "--seed", "3")
 	require.Equal(t, 0, status, stderr)
 	require.Contains(t, stdout, "3 topics, 4 models; planted order: ")
 	planted := strings.Split(strings.TrimSpace(stdout[strings.Index(stdout, "planted order: ")+len("planted order: "):]), " > ")
 	require.Len(t, planted, 4)
 
 	runPath := filepath.Join(dir, "logme.run")
-	status, stdout, stderr = runBaselineCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle, "--out", runPath, "--tag", "LogME-test")
+	status, stdout, stderr = runCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle, "--out", runPath, "--tag", "LogME-test")
 	require.Equal(t, 0, status, stderr)
 	assert.Empty(t, stdout)
 	assert.Empty(t, stderr, "no progress bar when stderr is not a terminal")
@@ -116,7 +109,7 @@ func TestBaselineSampleAndScore(t *testing.T) {
 
 	// The same pair through estimate gives the score printed in the run.
 	first := strings.Fields(lines[0])
-	status, stdout, _ = runBaselineCLI("baseline", "estimate", "--estimator", "logme",
+	status, stdout, _ = runCLI("baseline", "estimate", "--estimator", "logme",
 		"--features", filepath.Join(bundle, "topic-01", bundleModelDir(t, bundle, first[2]), "features.npy"),
 		"--labels", filepath.Join(bundle, "topic-01", "labels.npy"))
 	require.Equal(t, 0, status)
@@ -124,16 +117,16 @@ func TestBaselineSampleAndScore(t *testing.T) {
 
 	// leep on the same bundle works (probs present); a bad bundle fails
 	// with the file named and the run file left unwritten.
-	status, _, stderr = runBaselineCLI("baseline", "score", "--estimator", "leep", "--bundle", bundle, "--out", filepath.Join(dir, "leep.run"))
+	status, _, stderr = runCLI("baseline", "score", "--estimator", "leep", "--bundle", bundle, "--out", filepath.Join(dir, "leep.run"))
 	require.Equal(t, 0, status, stderr)
 	require.NoError(t, os.Remove(filepath.Join(bundle, "topic-02", "model-01", "features.npy")))
 	bad := filepath.Join(dir, "bad.run")
-	status, _, stderr = runBaselineCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle, "--out", bad)
+	status, _, stderr = runCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle, "--out", bad)
 	assert.Equal(t, 1, status)
 	assert.Contains(t, stderr, filepath.Join(bundle, "topic-02", "model-01", "features.npy")+": missing")
 	assert.NoFileExists(t, bad)
 
-	status, _, stderr = runBaselineCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle)
+	status, _, stderr = runCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle)
 	assert.Equal(t, 2, status)
 	assert.Contains(t, stderr, "needs --out")
 }

@@ -16,14 +16,8 @@ import (
 // moduleRoot is the root of the working tree, seen from this package.
 const moduleRoot = "../.."
 
-func runCollectionCLI(args ...string) (status int, stdout, stderr string) {
-	var out, errOut bytes.Buffer
-	status = run(append([]string{"mreval"}, args...), &out, &errOut)
-	return status, out.String(), errOut.String()
-}
-
 func TestCollectionCheckCLI(t *testing.T) {
-	status, out, errOut := runCollectionCLI("collection", "check", "--root", moduleRoot)
+	status, out, errOut := runCLI("collection", "check", "--root", moduleRoot)
 	assert.Equal(t, 0, status, errOut)
 	assert.Equal(t, "ok: qrels/ and runs/ are exactly what `mreval collection build` makes, and match their SHA256SUMS\n", out)
 
@@ -33,7 +27,7 @@ func TestCollectionCheckCLI(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, os.WriteFile(p, bytes.Replace(b, []byte(" mnli-lp\n"), []byte(" mnli_lp\n"), 1), 0o644))
 
-	status, out, errOut = runCollectionCLI("collection", "check", "--root", tree)
+	status, out, errOut = runCLI("collection", "check", "--root", tree)
 	assert.Equal(t, 1, status)
 	assert.Equal(t, []string{
 		`runs/recycling/mnli-lp.run: differs from a fresh build at line 1: has "ag_news Q0 sileod/deberta-v3-base-tasksource-nli 1 0.937347436940602 mnli_lp", build makes "ag_news Q0 sileod/deberta-v3-base-tasksource-nli 1 0.937347436940602 mnli-lp"`,
@@ -42,7 +36,7 @@ func TestCollectionCheckCLI(t *testing.T) {
 	assert.Equal(t, "mreval: collection check: 2 problem(s); run `mreval collection build` if the sources changed on purpose\n", errOut)
 
 	// build repairs exactly the altered file.
-	status, out, errOut = runCollectionCLI("collection", "build", "--root", tree)
+	status, out, errOut = runCLI("collection", "build", "--root", tree)
 	assert.Equal(t, 0, status, errOut)
 	assert.Contains(t, out, "note: probe-knn: k = 16")
 	// Only the altered file is written; the count of unchanged files grows
@@ -51,7 +45,7 @@ func TestCollectionCheckCLI(t *testing.T) {
 	repaired, err := os.ReadFile(p)
 	require.NoError(t, err)
 	assert.Equal(t, b, repaired)
-	status, _, _ = runCollectionCLI("collection", "check", "--root", tree)
+	status, _, _ = runCLI("collection", "check", "--root", tree)
 	assert.Equal(t, 0, status)
 }
 
@@ -69,20 +63,20 @@ func TestCollectionCLIUsage(t *testing.T) {
 		{[]string{"baseline", "metadata", "--out", "x.run", "--k", "-1", "probe-knn"}, 2, "--k must be positive"},
 	}
 	for _, tc := range tests {
-		status, _, errOut := runCollectionCLI(tc.args...)
+		status, _, errOut := runCLI(tc.args...)
 		assert.Equal(t, tc.status, status, "%v: %s", tc.args, errOut)
 		assert.Contains(t, errOut, tc.errMsg, tc.args)
 	}
 	// Outside a working tree, build and check need --root.
 	t.Chdir(t.TempDir())
-	status, _, errOut := runCollectionCLI("collection", "check")
+	status, _, errOut := runCLI("collection", "check")
 	assert.Equal(t, 2, status)
 	assert.Contains(t, errOut, "is not the root of an mreval working tree (no qrels/source); use --root DIR")
 }
 
 func TestCollectionList(t *testing.T) {
 	t.Chdir(t.TempDir())
-	status, out, errOut := runCollectionCLI("collection", "list")
+	status, out, errOut := runCLI("collection", "list")
 	assert.Equal(t, 0, status, errOut)
 	assert.Equal(t, "recycling\tembedded\tqrels/recycling.qrels\n"+
 		"modelspider-single\tembedded\tqrels/modelspider-single.qrels\n"+
@@ -95,7 +89,7 @@ func TestBaselineMetadataCLI(t *testing.T) {
 	// With the shipped parameters and tag, the shipped run comes back.
 	for _, name := range []string{"prior", "random", "name-match", "probe-knn"} {
 		out := filepath.Join(dir, name+".run")
-		status, _, errOut := runCollectionCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, name)
+		status, _, errOut := runCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, name)
 		require.Equal(t, 0, status, errOut)
 		got, err := os.ReadFile(out)
 		require.NoError(t, err)
@@ -105,7 +99,7 @@ func TestBaselineMetadataCLI(t *testing.T) {
 	}
 
 	out := filepath.Join(dir, "knn4.run")
-	status, _, errOut := runCollectionCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, "--k", "4", "--tag", "k4", "probe-knn")
+	status, _, errOut := runCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, "--k", "4", "--tag", "k4", "probe-knn")
 	require.Equal(t, 0, status, errOut)
 	assert.Equal(t, "note: probe-knn: k = 4 (given), probes roberta-base, bert-base-uncased, bert-base-cased, microsoft/deberta-v3-base\n", errOut)
 	b, err := os.ReadFile(out)
@@ -113,7 +107,7 @@ func TestBaselineMetadataCLI(t *testing.T) {
 	assert.True(t, strings.HasPrefix(string(b), "ag_news Q0 "))
 	assert.Contains(t, strings.SplitN(string(b), "\n", 2)[0], " k4")
 
-	status, _, errOut = runCollectionCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, "--probes", "roberta-base,bogus/model", "probe-knn")
+	status, _, errOut = runCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, "--probes", "roberta-base,bogus/model", "probe-knn")
 	assert.Equal(t, 1, status)
 	assert.Equal(t, "mreval: probe-knn: probe model \"bogus/model\" is not in the pool\n", errOut)
 }

@@ -16,7 +16,7 @@ func TestFuseCLI(t *testing.T) {
 	in := []string{filepath.Join(spider, "hscore.run"), filepath.Join(spider, "nce.run"),
 		filepath.Join(spider, "leep.run"), filepath.Join(spider, "logme.run")}
 	out := filepath.Join(dir, "spider-copeland.run")
-	status, stdout, errOut := runCollectionCLI(append([]string{"fuse", "--method", "copeland", "--out", out}, in...)...)
+	status, stdout, errOut := runCLI(append([]string{"fuse", "--method", "copeland", "--out", out}, in...)...)
 	require.Equal(t, 0, status, errOut)
 	assert.Equal(t, "fused 4 runs by copeland into "+out+" (8 topics)\n", stdout)
 	b, err := os.ReadFile(out)
@@ -34,14 +34,14 @@ func TestFuseCLI(t *testing.T) {
 	require.NoError(t, os.WriteFile(r1, []byte("t Q0 a 1 3 r1\nt Q0 b 2 2 r1\nt Q0 c 3 1 r1\n"), 0o644))
 	require.NoError(t, os.WriteFile(r2, []byte("t Q0 b 1 9 r2\nt Q0 a 2 8 r2\n"), 0o644))
 	out = filepath.Join(dir, "f.run")
-	status, _, errOut = runCollectionCLI("fuse", "--method", "rrf", "--k", "0", "--tag", "fused", "--out", out, r1, r2)
+	status, _, errOut = runCLI("fuse", "--method", "rrf", "--k", "0", "--tag", "fused", "--out", out, r1, r2)
 	require.Equal(t, 0, status, errOut)
 	b, err = os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Equal(t, "t Q0 b 1 1.5 fused\nt Q0 a 2 1.5 fused\nt Q0 c 3 0.3333333333333333 fused\n", string(b))
 
 	// CombMNZ with rank normalisation: r1 a 1, b 2/3, c 1/3; r2 b 1, a 1/2.
-	status, _, errOut = runCollectionCLI("fuse", "--method", "combmnz", "--norm", "rank", "--out", out, r1, r2)
+	status, _, errOut = runCLI("fuse", "--method", "combmnz", "--norm", "rank", "--out", out, r1, r2)
 	require.Equal(t, 0, status, errOut)
 	b, err = os.ReadFile(out)
 	require.NoError(t, err)
@@ -72,7 +72,7 @@ func TestFuseCLIErrors(t *testing.T) {
 		{[]string{"fuse", "--method", "borda", "--out", out, r, bad}, 1, bad + ":1:10: score \"x\" is not a number"},
 	}
 	for _, tc := range tests {
-		status, _, errOut := runCollectionCLI(tc.args...)
+		status, _, errOut := runCLI(tc.args...)
 		assert.Equal(t, tc.status, status, "%v: %s", tc.args, errOut)
 		assert.Contains(t, errOut, tc.errMsg, tc.args)
 	}

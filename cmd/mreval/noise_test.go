@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"runtime"
 	"strings"
@@ -13,10 +12,9 @@ import (
 
 func runArgs(t *testing.T, args ...string) (stdout, stderr string) {
 	t.Helper()
-	var out, errOut bytes.Buffer
-	code := run(append([]string{"mreval"}, args...), &out, &errOut)
-	require.Equal(t, 0, code, errOut.String())
-	return out.String(), errOut.String()
+	code, stdout, stderr := runCLI(args...)
+	require.Equal(t, 0, code, stderr)
+	return stdout, stderr
 }
 
 // The JSON report has the shape of the issue, and its noise figures are

@@ -27,23 +27,23 @@ func TestSubtaskBRoundTripCLI(t *testing.T) {
 	r := filepath.Join(moduleRoot, "runs", "subtask-b-sample")
 	embed, tags, fused := filepath.Join(dir, "embed-sim.run"), filepath.Join(dir, "tag-match.run"), filepath.Join(dir, "fusion-rrf.run")
 
-	status, out, errOut := runCollectionCLI("baseline", "embed-sim", "--topics", q+".topics.tsv", "--pool", q+".pool.tsv",
+	status, out, errOut := runCLI("baseline", "embed-sim", "--topics", q+".topics.tsv", "--pool", q+".pool.tsv",
 		"--topic-emb", filepath.Join(q, "topics.npy"), "--lora-emb", filepath.Join(q, "loras.npy"), "--out", embed)
 	require.Equal(t, 0, status, errOut)
 	assert.Empty(t, out)
 	assert.Equal(t, readText(t, filepath.Join(r, "embed-sim.run")), readText(t, embed))
 
-	status, _, errOut = runCollectionCLI("baseline", "tag-match", "--topics", q+".topics.tsv", "--pool", q+".pool.tsv", "--out", tags)
+	status, _, errOut = runCLI("baseline", "tag-match", "--topics", q+".topics.tsv", "--pool", q+".pool.tsv", "--out", tags)
 	require.Equal(t, 0, status, errOut)
 	assert.Empty(t, errOut, "every sample topic matches some LoRA")
 	assert.Equal(t, readText(t, filepath.Join(r, "tag-match.run")), readText(t, tags))
 
-	status, _, errOut = runCollectionCLI("fuse", "--method", "rrf", "--depth", "100", "--out", fused, embed, tags)
+	status, _, errOut = runCLI("fuse", "--method", "rrf", "--depth", "100", "--out", fused, embed, tags)
 	require.Equal(t, 0, status, errOut)
 	assert.Equal(t, readText(t, filepath.Join(r, "fusion-rrf.run")), readText(t, fused))
 
 	sheets := filepath.Join(dir, "sheets")
-	status, out, errOut = runCollectionCLI("pool", "--depth", "20", "--seed", "1", "--assessors", "sim-a,sim-b", "--out", sheets,
+	status, out, errOut = runCLI("pool", "--depth", "20", "--seed", "1", "--assessors", "sim-a,sim-b", "--out", sheets,
 		filepath.Join(r, "embed-sim.run"), filepath.Join(r, "tag-match.run"))
 	require.Equal(t, 0, status, errOut)
 	assert.True(t, strings.HasPrefix(out, "pool: depth 20, seed 1, 2 runs, 10 topics, 293 documents to judge"), out)
@@ -60,7 +60,7 @@ func TestSubtaskBRoundTripCLI(t *testing.T) {
 	assert.Equal(t, strings.SplitN(out, "\nwrote", 2)[0], readText(t, filepath.Join(sheets, "pool-stats.txt")))
 
 	// Pooling again into the same directory would destroy the assessors' work.
-	status, _, errOut = runCollectionCLI("pool", "--out", sheets, filepath.Join(r, "embed-sim.run"))
+	status, _, errOut = runCLI("pool", "--out", sheets, filepath.Join(r, "embed-sim.run"))
 	assert.Equal(t, 1, status)
 	assert.Contains(t, errOut, "judging-pool.tsv already exists; pool never overwrites sheets")
 
@@ -68,7 +68,7 @@ func TestSubtaskBRoundTripCLI(t *testing.T) {
 	dis := filepath.Join(dir, "dis.csv")
 	args := append([]string{"qrels", "from-judgments", "--judging-pool", filepath.Join(q, "judgments", "judging-pool.tsv"),
 		"--pool", q + ".pool.tsv", "--disagreements", dis, "--out", qrels}, filled...)
-	status, out, errOut = runCollectionCLI(args...)
+	status, out, errOut = runCLI(args...)
 	require.Equal(t, 0, status, errOut)
 	assert.Equal(t, readText(t, q+".qrels"), readText(t, qrels))
 	assert.Contains(t, out, "judgments: 586 from 20 sheets by 2 assessors (sim-a, sim-b); 10 topics, 293 items\n")
@@ -86,7 +86,7 @@ func TestPoolCLIBlankSheets(t *testing.T) {
 	run := filepath.Join(dir, "r.run")
 	require.NoError(t, os.WriteFile(run, []byte("t1 Q0 a 1 3 r\nt1 Q0 b 2 2 r\nt1 Q0 c 3 1 r\n"), 0o644))
 	out := filepath.Join(dir, "new", "sheets")
-	status, stdout, errOut := runCollectionCLI("pool", "--depth", "2", "--out", out, run)
+	status, stdout, errOut := runCLI("pool", "--depth", "2", "--out", out, run)
 	require.Equal(t, 0, status, errOut)
 	assert.Contains(t, stdout, "pool: depth 2, seed 1, 1 runs, 1 topics, 2 documents to judge")
 	sheet := readText(t, filepath.Join(out, "t1.csv"))
@@ -96,7 +96,7 @@ func TestPoolCLIBlankSheets(t *testing.T) {
 	// Filled in by one assessor who forgets a grade: reported with its line.
 	filled := filepath.Join(dir, "t1.ann.csv")
 	require.NoError(t, os.WriteFile(filled, []byte("topic,lora_id,assessor,grade\nt1,a,ann,2\nt1,b,ann,\n"), 0o644))
-	status, _, errOut = runCollectionCLI("qrels", "from-judgments", "--judging-pool", filepath.Join(out, "judging-pool.tsv"), "--out", filepath.Join(dir, "q"), filled)
+	status, _, errOut = runCLI("qrels", "from-judgments", "--judging-pool", filepath.Join(out, "judging-pool.tsv"), "--out", filepath.Join(dir, "q"), filled)
 	assert.Equal(t, 1, status)
 	assert.Equal(t, "mreval: 1 problems in the judging sheets; nothing written:\n"+filled+":3: the grade of b for topic t1 is missing\n", errOut)
 	_, err := os.Stat(filepath.Join(dir, "q"))
@@ -104,7 +104,7 @@ func TestPoolCLIBlankSheets(t *testing.T) {
 
 	// A single assessor: qrels, and the report says there is no agreement data.
 	require.NoError(t, os.WriteFile(filled, []byte("topic,lora_id,assessor,grade\nt1,a,ann,2\nt1,b,ann,0\n"), 0o644))
-	status, stdout, errOut = runCollectionCLI("qrels", "from-judgments", "--judging-pool", filepath.Join(out, "judging-pool.tsv"), "--out", filepath.Join(dir, "q"), filled)
+	status, stdout, errOut = runCLI("qrels", "from-judgments", "--judging-pool", filepath.Join(out, "judging-pool.tsv"), "--out", filepath.Join(dir, "q"), filled)
 	require.Equal(t, 0, status, errOut)
 	assert.Contains(t, stdout, "no item was graded by two assessors")
 	assert.Equal(t, "t1 0 a 2\nt1 0 b 0\n", readText(t, filepath.Join(dir, "q")))
@@ -118,10 +118,10 @@ func TestFuseDepth(t *testing.T) {
 	out := filepath.Join(dir, "f.run")
 	// As in TestFuseCLI, RRF with k = 0: b and a tie at 1.5 (docno
 	// descending puts b first), c has 1/3; --depth 2 drops c.
-	status, _, errOut := runCollectionCLI("fuse", "--method", "rrf", "--k", "0", "--depth", "2", "--tag", "fused", "--out", out, r1, r2)
+	status, _, errOut := runCLI("fuse", "--method", "rrf", "--k", "0", "--depth", "2", "--tag", "fused", "--out", out, r1, r2)
 	require.Equal(t, 0, status, errOut)
 	assert.Equal(t, "t Q0 b 1 1.5 fused\nt Q0 a 2 1.5 fused\n", readText(t, out))
-	status, _, errOut = runCollectionCLI("fuse", "--method", "rrf", "--depth", "-1", "--out", out, r1, r2)
+	status, _, errOut = runCLI("fuse", "--method", "rrf", "--depth", "-1", "--out", out, r1, r2)
 	assert.Equal(t, 2, status)
 	assert.Contains(t, errOut, "--depth must not be negative")
 }

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"os"
@@ -16,12 +15,6 @@ import (
 )
 
 // More validate cases are golden files: testdata/golden/validate_*.golden.
-
-func runCLI(args ...string) (int, string, string) {
-	var stdout, stderr bytes.Buffer
-	code := run(append([]string{"mreval"}, args...), &stdout, &stderr)
-	return code, stdout.String(), stderr.String()
-}
 
 // TestValidateCollection validates the shipped reference runs against the
 // recycling collection, resolved by name.
