@@ -339,3 +339,20 @@ func TestSpearman(t *testing.T) {
 	_, err = Spearman([]float64{1, 2}, []float64{1})
 	assert.Error(t, err)
 }
+
+func TestPoolRun(t *testing.T) {
+	run := PoolRun("tag", []string{"a", "b", "c"}, map[string][]float64{"t1": {1, 3, 2}, "t2": {0.5, 0.25, 0.75}})
+	assert.Equal(t, "tag", run.Tag)
+	assert.Equal(t, []string{"t1", "t2"}, run.Topics)
+	docs := func(topic string) (ids []string, scores []float64) {
+		for _, e := range run.Ranking(topic).Entries {
+			ids, scores = append(ids, e.Doc), append(scores, e.Score)
+		}
+		return ids, scores
+	}
+	ids, scores := docs("t1")
+	assert.Equal(t, []string{"b", "c", "a"}, ids)
+	assert.Equal(t, []float64{3, 2, 1}, scores)
+	ids, _ = docs("t2")
+	assert.Equal(t, []string{"c", "a", "b"}, ids)
+}

@@ -7,7 +7,6 @@ import (
 	"unicode"
 
 	"github.com/ntcir-pmr/mreval/eval"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 // BM25Params are the free parameters of Okapi BM25.
@@ -42,21 +41,15 @@ func NameMatchRun(tag string, d *Data, p BM25Params) (*eval.Run, error) {
 	for i, m := range d.Pool {
 		docs[i] = Tokenize(m)
 	}
-	scores := make(map[string]map[string]float64, len(d.Test))
+	scores := make(map[string][]float64, len(d.Test))
 	for _, t := range d.Test {
 		desc, ok := d.Descriptions[t]
 		if !ok || strings.TrimSpace(desc) == "" {
 			return nil, fmt.Errorf("name-match: topic %q has no description", t)
 		}
-		bm := BM25(Tokenize(desc), docs, p)
-		lex := lexicographicScores(d.Pool, bm, prior)
-		s := make(map[string]float64, len(d.Pool))
-		for i, m := range d.Pool {
-			s[m] = lex[i]
-		}
-		scores[t] = s
+		scores[t] = lexicographicScores(d.Pool, BM25(Tokenize(desc), docs, p), prior)
 	}
-	return trecfmt.NewRun(tag, scores), nil
+	return PoolRun(tag, d.Pool, scores), nil
 }
 
 // BM25 scores each document against the query with Okapi BM25:

@@ -88,15 +88,25 @@ func PriorRun(tag string, d *Data) (*eval.Run, error) {
 // sameForEveryTopic builds a run giving each pool model the same score on
 // every topic.
 func sameForEveryTopic(tag string, pool, topics []string, score []float64) *eval.Run {
-	scores := make(map[string]map[string]float64, len(topics))
+	scores := make(map[string][]float64, len(topics))
 	for _, t := range topics {
-		s := make(map[string]float64, len(pool))
-		for i, m := range pool {
-			s[m] = score[i]
-		}
-		scores[t] = s
+		scores[t] = score
 	}
-	return trecfmt.NewRun(tag, scores)
+	return PoolRun(tag, pool, scores)
+}
+
+// PoolRun builds a run from scores indexed like the pool: scores[t][i] is
+// the score of pool[i] on topic t.
+func PoolRun(tag string, pool []string, scores map[string][]float64) *eval.Run {
+	m := make(map[string]map[string]float64, len(scores))
+	for t, s := range scores {
+		mt := make(map[string]float64, len(pool))
+		for i, id := range pool {
+			mt[id] = s[i]
+		}
+		m[t] = mt
+	}
+	return trecfmt.NewRun(tag, m)
 }
 
 // lexicographicScores turns a lexicographic order into run scores: models

@@ -8,7 +8,6 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/rankcorr"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 // DefaultProbes are the probe models of the probe-budget setting: the four
@@ -151,23 +150,17 @@ func ProbeKNNRun(tag string, d *Data, opt KNNOptions) (*eval.Run, int, error) {
 		}
 		k = cv.K
 	}
-	scores := make(map[string]map[string]float64, len(d.Test))
+	scores := make(map[string][]float64, len(d.Test))
 	for _, t := range d.Test {
 		nb, err := Neighbors(d.Qrels, t, d.Train, probes, k)
 		if err != nil {
 			return nil, 0, err
 		}
-		pred, err := KNNPredict(d.Qrels, d.Pool, nb)
-		if err != nil {
+		if scores[t], err = KNNPredict(d.Qrels, d.Pool, nb); err != nil {
 			return nil, 0, err
 		}
-		s := make(map[string]float64, len(d.Pool))
-		for i, m := range d.Pool {
-			s[m] = pred[i]
-		}
-		scores[t] = s
 	}
-	return trecfmt.NewRun(tag, scores), k, nil
+	return PoolRun(tag, d.Pool, scores), k, nil
 }
 
 func checkProbes(d *Data, probes []string) ([]string, error) {

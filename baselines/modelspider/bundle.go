@@ -6,6 +6,7 @@ import (
 	"math"
 	"slices"
 
+	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
 	"github.com/ntcir-pmr/mreval/eval"
 )
@@ -349,7 +350,7 @@ func (r *Ranker) RankBundle(b *transfer.Bundle, topics []string, k int, tag stri
 	for i, m := range b.Models {
 		ids[i] = m.ID
 	}
-	return poolRun(tag, ids, scores), nil
+	return metadata.PoolRun(tag, ids, scores), nil
 }
 
 // WithSeed returns the options with both seeds set to seed.

@@ -132,7 +132,7 @@ func CrossValidateEnsemble(d *metadata.Data, opt RecyclingOptions, folds [][]str
 		all = append(all, f...)
 	}
 	slices.Sort(all)
-	return Evaluate(d.Qrels, poolRun("cv", d.Pool, scores), all)
+	return Evaluate(d.Qrels, metadata.PoolRun("cv", d.Pool, scores), all)
 }
 
 // addStandardised adds w·(x − mean x)/sd x to acc (population sd; a

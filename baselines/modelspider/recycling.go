@@ -9,7 +9,6 @@ import (
 
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 // ProbeSpec is the probe-budget representation of Subtask A (the recycling
@@ -349,19 +348,7 @@ func (r *Ranker) RankRecycling(d *metadata.Data, topics []string, tag string) (*
 	if err != nil {
 		return nil, err
 	}
-	return poolRun(tag, d.Pool, scores), nil
-}
-
-func poolRun(tag string, pool []string, scores map[string][]float64) *eval.Run {
-	m := make(map[string]map[string]float64, len(scores))
-	for t, s := range scores {
-		mt := make(map[string]float64, len(pool))
-		for i, id := range pool {
-			mt[id] = s[i]
-		}
-		m[t] = mt
-	}
-	return trecfmt.NewRun(tag, m)
+	return metadata.PoolRun(tag, d.Pool, scores), nil
 }
 
 // RecyclingRunTag is the run tag of the shipped run.

@@ -735,7 +735,7 @@ func constantRun(d *metadata.Data, topics []string, score map[string]float64) (*
 		}
 		s[t] = v
 	}
-	return poolRun("constant", d.Pool, s), nil
+	return metadata.PoolRun("constant", d.Pool, s), nil
 }
 
 // blendLambdas are the weights tried by chooseBlend.
@@ -767,7 +767,7 @@ func blendScores(d *metadata.Data, topics []string, lambda float64) (*eval.Run, 
 		}
 		s[t] = v
 	}
-	return poolRun("blend", d.Pool, s), nil
+	return metadata.PoolRun("blend", d.Pool, s), nil
 }
 
 // chooseBlend picks λ by τw on the train topics.
@@ -850,7 +850,7 @@ func zooLeaveOneOutPrior(z *ZooData) (float64, error) {
 		}
 		scores[held] = s
 	}
-	m, _, err := Evaluate(z.Qrels, poolRun("prior", z.Models, scores), z.Topics)
+	m, _, err := Evaluate(z.Qrels, metadata.PoolRun("prior", z.Models, scores), z.Topics)
 	return m.TauW, err
 }
 

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"slices"
 
+	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
@@ -271,7 +272,7 @@ func ZooLeaveOneOut(z *ZooData, opt ZooOptions) (*eval.Run, Metrics, []Metrics, 
 		}
 		scores[held] = s[held]
 	}
-	run := poolRun("modelspider", z.Models, scores)
+	run := metadata.PoolRun("modelspider", z.Models, scores)
 	all, per, err := Evaluate(z.Qrels, run, z.Topics)
 	return run, all, per, err
 }
@@ -296,7 +297,7 @@ func ZooBaselines(z *ZooData) (map[string]Metrics, error) {
 		}
 		copeland[t] = c
 	}
-	m, _, err := Evaluate(z.Qrels, poolRun("copeland", z.Models, copeland), z.Topics)
+	m, _, err := Evaluate(z.Qrels, metadata.PoolRun("copeland", z.Models, copeland), z.Topics)
 	if err != nil {
 		return nil, err
 	}
@@ -306,7 +307,7 @@ func ZooBaselines(z *ZooData) (map[string]Metrics, error) {
 		for ti, t := range z.Topics {
 			s[t] = z.Scores[e][ti]
 		}
-		if m, _, err = Evaluate(z.Qrels, poolRun(name, z.Models, s), z.Topics); err != nil {
+		if m, _, err = Evaluate(z.Qrels, metadata.PoolRun(name, z.Models, s), z.Topics); err != nil {
 			return nil, err
 		}
 		out[name] = m
