@@ -15,7 +15,7 @@ before filtering) that satisfy the constraint given with --constraint:
 n = number of retrieved models. Undefined for an empty ranking. Without a
 constraint every model is feasible (1). Cite: Patil et al., "Recommending
 Pre-Trained Models for IoT Devices".`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			ranked := t.Ranked
 			if t.Feasible != nil {
@@ -50,7 +50,7 @@ judged models. Undefined when no judged model is feasible. Without a
 constraint it equals regret@k. cregret@1: best feasible value minus the
 value of the run's top model if it fits, else minus the worst feasible
 value.`,
-		Params: Cutoffs, Direction: LowerIsBetter,
+		Params: Cutoffs, Domain: CutoffDomain, Direction: LowerIsBetter,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			ranked, all := t.Ranked, t.Qrels
 			if t.Feasible != nil {

@@ -139,8 +139,8 @@ func TestParseNames(t *testing.T) {
 	}
 	for spec, want := range map[string]string{
 		"ndcg@x":   `measure "ndcg@x": parameter "x" is not a number`,
-		"P.0":      `measure "P.0": cutoff "0" must be a positive integer`,
-		"P.5,5":    `measure "P.5,5": cutoff "5" given twice`,
+		"P.0":      `measure "P.0": parameter 0 out of range: cutoff k must be an integer in [1, 1000000000]`,
+		"P.5,5":    `measure "P.5,5": parameter 5 given twice`,
 		"tauw@3":   `measure "tauw@3": tauw takes no parameters`,
 		"bogus":    "unknown measure \"bogus\" (`mreval measures` lists them all)",
 		"regret":   `measure "regret" needs a parameter, e.g. regret@10`,

@@ -15,7 +15,7 @@ non-relevant (or, with --condensed, as if they were absent). Computed on
 the run as submitted, before condensing. Cf. Buckley and Voorhees,
 "Retrieval evaluation with incomplete information", SIGIR 2004; Sakai,
 "Alternatives to Bpref", SIGIR 2007 (condensed lists).`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			for j, c := range cutoffs {
 				k := min(int(c), len(t.Ranked))

@@ -47,6 +47,59 @@ const (
 	Real
 )
 
+// Domain is the set of values a family's parameter may take. The name
+// parser checks every parameter against it, so a Calc never sees a value
+// its formula is not defined for (Q's β < 0 would panic, rbp's p > 1
+// would be meaningless).
+type Domain struct {
+	// What names the parameter in messages: "cutoff k", "persistence p".
+	What     string
+	Min, Max float64
+	// MinOpen and MaxOpen exclude the bound itself: (0, 1] has MinOpen.
+	MinOpen, MaxOpen bool
+	Integer          bool
+}
+
+// MaxCutoff is the largest cutoff a name may ask for. A cutoff beyond
+// any run's length means "the whole list"; the bound keeps cutoffs exact
+// in a float64 and within a 32-bit int.
+const MaxCutoff = 1_000_000_000
+
+// maxParams bounds the parameters of one name (P.1,2,3,…): every value
+// is a column and every cutoff a pass over the ranking.
+const maxParams = 100
+
+// CutoffDomain is the domain of every cutoff family: a rank k ≥ 1.
+var CutoffDomain = Domain{What: "cutoff k", Min: 1, Max: MaxCutoff, Integer: true}
+
+// Contains tells whether v is in the domain.
+func (d Domain) Contains(v float64) bool {
+	switch {
+	case math.IsNaN(v), v < d.Min, v > d.Max, d.MinOpen && v == d.Min, d.MaxOpen && v == d.Max:
+		return false
+	case d.Integer:
+		return v == math.Trunc(v)
+	}
+	return true
+}
+
+// String describes the domain for messages and help: "an integer in
+// [1, 1000000000]", "in [0, 1)".
+func (d Domain) String() string {
+	lo, hi := "[", "]"
+	if d.MinOpen {
+		lo = "("
+	}
+	if d.MaxOpen {
+		hi = ")"
+	}
+	interval := lo + strconv.FormatFloat(d.Min, 'f', -1, 64) + ", " + strconv.FormatFloat(d.Max, 'f', -1, 64) + hi
+	if d.Integer {
+		return "an integer in " + interval
+	}
+	return "in " + interval
+}
+
 // Family is one measure definition.
 type Family struct {
 	Name    string   // canonical name, as trec_eval spells it where it has one
@@ -56,6 +109,9 @@ type Family struct {
 	Summary string
 	Help    string
 	Params  ParamKind
+	// Domain is where each parameter must lie; every family with
+	// parameters declares one (Register refuses a family without).
+	Domain Domain
 	// Defaults are the parameters of a bare name (e.g. P → 5,10,...,1000).
 	Defaults []float64
 	// Bare lets a cutoff family be named without parameters to mean "no
@@ -83,6 +139,19 @@ var (
 // Register adds a family; it is called from the init function of the
 // family's file.
 func Register(f *Family) {
+	// A family's own declaration is wrong here, not a user's input: the
+	// panic fires at init in every test and build of the kit.
+	switch {
+	case f.Params == NoParams && f.Domain != (Domain{}):
+		panic("measure: " + f.Name + " takes no parameters but declares a domain")
+	case f.Params != NoParams && (f.Domain.What == "" || !(f.Domain.Min <= f.Domain.Max)):
+		panic("measure: " + f.Name + " declares no parameter domain")
+	}
+	for _, d := range f.Defaults {
+		if !f.Domain.Contains(d) {
+			panic(fmt.Sprintf("measure: default parameter %v of %s is outside its domain", d, f.Name))
+		}
+	}
 	for _, n := range append([]string{f.Name}, f.Aliases...) {
 		key := strings.ToLower(n)
 		if _, dup := byName[key]; dup {
@@ -173,28 +242,39 @@ func unknown(name string) error {
 	return fmt.Errorf("unknown measure %q (`mreval measures` lists them all)", name)
 }
 
+// parseParams reads a comma-separated parameter list. A parameter is a
+// plain decimal (sign, digits, point, exponent); Go's other spellings
+// (0x1p-2, 1_000, Inf, NaN) are refused, since a measure name is echoed in
+// every output line and must mean the same to every reader.
 func parseParams(f *Family, text string) ([]float64, error) {
 	if f.Params == NoParams {
 		return nil, fmt.Errorf("%s takes no parameters", f.Name)
 	}
-	var params []float64
-	for _, p := range strings.Split(text, ",") {
-		v, err := strconv.ParseFloat(strings.TrimSpace(p), 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+	fields := strings.Split(text, ",")
+	if len(fields) > maxParams {
+		return nil, fmt.Errorf("%d parameters; at most %d per name", len(fields), maxParams)
+	}
+	if f.Params == Real && len(fields) > 1 {
+		return nil, fmt.Errorf("%s takes one parameter", f.Name)
+	}
+	params := make([]float64, 0, len(fields))
+	for _, field := range fields {
+		p := strings.TrimSpace(field)
+		if p == "" {
+			return nil, fmt.Errorf("empty parameter in %q", text)
+		}
+		if !isPlainDecimal(p) {
 			return nil, fmt.Errorf("parameter %q is not a number", p)
 		}
-		switch f.Params {
-		case Cutoffs:
-			if v < 1 || v != math.Trunc(v) || v > 1e9 {
-				return nil, fmt.Errorf("cutoff %q must be a positive integer", p)
-			}
-			if slices.Contains(params, v) {
-				return nil, fmt.Errorf("cutoff %q given twice", p)
-			}
-		case Real:
-			if len(params) == 1 {
-				return nil, fmt.Errorf("%s takes one parameter", f.Name)
-			}
+		// A syntactically plain decimal fails only by overflow (1e400):
+		// ±Inf, which the domain check below refuses by its range.
+		v, _ := strconv.ParseFloat(p, 64)
+		v += 0 // -0 → 0, so that rbp_-0 is named rbp_0
+		if !f.Domain.Contains(v) {
+			return nil, fmt.Errorf("parameter %s out of range: %s must be %s", p, f.Domain.What, f.Domain)
+		}
+		if slices.Contains(params, v) {
+			return nil, fmt.Errorf("parameter %s given twice", p)
 		}
 		params = append(params, v)
 	}
@@ -203,6 +283,40 @@ func parseParams(f *Family, text string) ([]float64, error) {
 		slices.Sort(params)
 	}
 	return params, nil
+}
+
+// isPlainDecimal reports whether s is [+-]digits[.digits][(e|E)[+-]digits]
+// with at least one digit in the mantissa.
+func isPlainDecimal(s string) bool {
+	i := 0
+	if i < len(s) && (s[i] == '+' || s[i] == '-') {
+		i++
+	}
+	digits := func() int {
+		start := i
+		for i < len(s) && s[i] >= '0' && s[i] <= '9' {
+			i++
+		}
+		return i - start
+	}
+	n := digits()
+	if i < len(s) && s[i] == '.' {
+		i++
+		n += digits()
+	}
+	if n == 0 {
+		return false
+	}
+	if i < len(s) && (s[i] == 'e' || s[i] == 'E') {
+		i++
+		if i < len(s) && (s[i] == '+' || s[i] == '-') {
+			i++
+		}
+		if digits() == 0 {
+			return false
+		}
+	}
+	return i == len(s)
 }
 
 // newMeasure names the values of a parsed measure. trec_eval's families

@@ -24,7 +24,7 @@ descending with scores compared as 32-bit floats (trec_eval stores them
 so), ties by docno descending. A topic whose ideal DCG is 0 (no positive gain) scores 0
 and is reported in a warning; a topic absent from the run scores 0.
 On integer qrels with the default gain this is trec_eval's ndcg.`,
-		Trec: true, Params: Cutoffs, Bare: true,
+		Trec: true, Params: Cutoffs, Domain: CutoffDomain, Bare: true,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			ndcgFloat(t, cutoffs, out)
 		},
@@ -37,7 +37,7 @@ as gains (the value truncated like trec_eval's atol; negative levels are
 unjudged), trec_eval's ranking order (scores compared as 32-bit floats).
 Output names ndcg_cut_k. Default cutoffs 5,10,15,20,30,100,200,500,1000.
 Cite: Järvelin & Kekäläinen, ACM TOIS 20(4):422–446, 2002.`,
-		Trec: true, Params: Cutoffs, Defaults: trecCutoffs,
+		Trec: true, Params: Cutoffs, Domain: CutoffDomain, Defaults: trecCutoffs,
 		Calc: ndcgCut,
 	})
 }

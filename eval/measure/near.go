@@ -12,7 +12,7 @@ points, or 'noise' for the topic's fine-tuning noise σ_t (the pooled
 standard deviation of the base models' seed runs, see 'mreval noise').
 With ε = 0 it is 1 exactly when regret@k = 0. Undefined without judged
 models.`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			regrets := make([]float64, len(cutoffs))
 			regretCalc(t, cutoffs, regrets)

@@ -19,7 +19,7 @@ func init() {
 Sakai, IP&M 43(2), 2007): DCG@k = Σ_{r≤k} g(r)/log(r+1), normalised by the
 ideal list's DCG@k. g(r) = level of the document at rank r (0 unjudged).
 Undefined (null) for a topic without relevant documents.`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: ntcirCut(func(r, ideal []float64, k int, _ *Topic) (float64, bool) {
 			return ntcir.MSnDCG(r, ideal, k)
 		}),
@@ -29,7 +29,7 @@ Undefined (null) for a topic without relevant documents.`,
 		Help: `Original nDCG@k of Järvelin & Kekäläinen (ACM TOIS 20(4), 2002) with log
 base b = 2: ranks r ≤ b are not discounted, later ones divided by log_b r.
 Undefined for a topic without relevant documents.`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: ntcirCut(func(r, ideal []float64, k int, _ *Topic) (float64, bool) {
 			return ntcir.NDCGOriginal(r, ideal, k, 2)
 		}),
@@ -40,7 +40,7 @@ Undefined for a topic without relevant documents.`,
 Song 2011): ERR with stopping probability g/(g_max+1), g_max = the top
 level of the grading scale (--max-level, default 3, the PMR scale), divided by the ERR@k of the ideal list. Undefined without relevant
 documents.`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: ntcirCut(func(r, ideal []float64, k int, t *Topic) (float64, bool) {
 			return ntcir.NERR(r, ideal, t.maxLevel(), k)
 		}),
@@ -48,7 +48,7 @@ documents.`,
 	Register(&Family{
 		Name: "hit", Summary: "1 if a relevant document is in the top k",
 		Help:   `Hit@k: 1 if one of the first k retrieved documents is relevant (level > 0), else 0.`,
-		Params: Cutoffs,
+		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: ntcirCut(func(r, _ []float64, k int, _ *Topic) (float64, bool) {
 			return ntcir.Hit(r, k), true
 		}),
@@ -61,6 +61,9 @@ with cg the cumulative gain of the run, cg* of the ideal list, count(r) the
 relevant documents up to r, R the number of relevant documents. β = 1 by
 default; q_0.5 sets β. β = 0 gives AP. Undefined without relevant documents.`,
 		Params: Real, Defaults: []float64{1},
+		// β weighs gain against rank; past 1000 β·cg overflows sooner
+		// than it changes the order of any published use (β ≤ 10).
+		Domain: Domain{What: "β", Min: 0, Max: 1000},
 		Calc: func(t *Topic, params []float64, out []float64) {
 			r, ideal := t.gradedLists()
 			out[0] = okOrUndefined(ntcir.Q(r, ideal, params[0]))
@@ -73,6 +76,9 @@ default; q_0.5 sets β. β = 0 gives AP. Undefined without relevant documents.`,
 with g_max the top level of the grading scale (see nerr). Write rbp_0.95;
 a bare 'rbp' uses p = 0.95.`,
 		Params: Real, Defaults: []float64{0.95},
+		// p = 0 is the reader of the first document only; p = 1 weighs
+		// every rank by 1 − p = 0, so every run would score 0.
+		Domain: Domain{What: "persistence p", Min: 0, Max: 1, MaxOpen: true},
 		Calc: func(t *Topic, params []float64, out []float64) {
 			r, _ := t.gradedLists()
 			p := params[0]

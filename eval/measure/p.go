@@ -11,7 +11,7 @@ fewer than k documents are retrieved the rest count as non-relevant, so
 P@20 of a run retrieving 15 documents with 4 relevant is 0.2.
 Binary relevance: level ≥ the relevance level (default 1).
 Default cutoffs: 5,10,15,20,30,100,200,500,1000.`,
-		Trec: true, Params: Cutoffs, Defaults: trecCutoffs,
+		Trec: true, Params: Cutoffs, Domain: CutoffDomain, Defaults: trecCutoffs,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			rels := t.TrecRels()
 			for j, k := range cutoffs {

@@ -6,7 +6,7 @@ func init() {
 		Summary: "recall at cutoffs",
 		Help: `Recall at cutoff k: (relevant documents among the first k)/num_rel; 0 when
 the topic has no relevant document. Default cutoffs as for P.`,
-		Trec: true, Params: Cutoffs, Defaults: trecCutoffs,
+		Trec: true, Params: Cutoffs, Domain: CutoffDomain, Defaults: trecCutoffs,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			rels := t.TrecRels()
 			numRel := t.NumRel()

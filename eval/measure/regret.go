@@ -14,7 +14,7 @@ run retrieves no judged document: max − min of the judged values (the
 worst case). Undefined when the topic has no judgments. In qrels units:
 accuracy points for Subtask A. Lower is better; 0 = the run's top model is
 (one of) the best.`,
-		Params: Cutoffs, Direction: LowerIsBetter,
+		Params: Cutoffs, Domain: CutoffDomain, Direction: LowerIsBetter,
 		Calc: regretCalc,
 	})
 }
