@@ -30,6 +30,8 @@ func init() {
 			&cli.StringFlag{Name: "norm", Value: "minmax", Usage: "combsum/combmnz: score normalisation, " + strings.Join(fusion.Norms, "|")},
 			&cli.StringFlag{Name: "out", Usage: "fused run file to write (required)"},
 			&cli.StringFlag{Name: "tag", Usage: "run tag of the fused run (default: the stem of --out)"},
+			&cli.IntFlag{Name: "copeland-max-docs", Value: fusion.DefaultCopelandMaxDocs,
+				Usage: "copeland over 3+ runs compares every pair of docs: refuse a topic with more docs (0 = no limit)"},
 			&cli.IntFlag{Name: "depth", Usage: "keep only the first N documents of each topic (Subtask B runs are depth-limited); 0 = all"},
 		},
 		Action: fuseAction,
@@ -59,6 +61,12 @@ func fuseAction(c *cli.Context) error {
 	}
 	if c.NArg() < 2 {
 		return usagef("fuse needs at least two runs, got %d", c.NArg())
+	}
+	if c.IsSet("copeland-max-docs") && method != "copeland" {
+		return usagef("--copeland-max-docs applies to --method copeland only")
+	}
+	if c.Int("copeland-max-docs") < 0 {
+		return usagef("--copeland-max-docs must not be negative")
 	}
 	if c.Int("depth") < 0 {
 		return usagef("--depth must not be negative")
@@ -90,7 +98,7 @@ func fuseAction(c *cli.Context) error {
 	var err error
 	switch method {
 	case "copeland":
-		fused, err = fusion.Copeland(runs, tag)
+		fused, err = fusion.CopelandMaxDocs(runs, tag, c.Int("copeland-max-docs"))
 	case "borda":
 		fused, err = fusion.Borda(runs, tag)
 	case "combsum":

@@ -55,6 +55,8 @@ func TestFuseCLIErrors(t *testing.T) {
 	require.NoError(t, os.WriteFile(r, []byte("t Q0 a 1 3 r\n"), 0o644))
 	bad := filepath.Join(dir, "bad.run")
 	require.NoError(t, os.WriteFile(bad, []byte("t Q0 a 1 x r\n"), 0o644))
+	three := filepath.Join(dir, "three.run")
+	require.NoError(t, os.WriteFile(three, []byte("t Q0 a 1 3 r\nt Q0 b 2 2 r\nt Q0 c 3 1 r\n"), 0o644))
 	out := filepath.Join(dir, "o.run")
 	tests := []struct {
 		args   []string
@@ -70,6 +72,10 @@ func TestFuseCLIErrors(t *testing.T) {
 		{[]string{"fuse", "--method", "borda", "--out", out, r}, 2, "fuse needs at least two runs, got 1"},
 		{[]string{"fuse", "--method", "rrf", "--k", "-1", "--out", out, r, r}, 1, "rrf: k = -1 must be a finite number ≥ 0"},
 		{[]string{"fuse", "--method", "borda", "--out", out, r, bad}, 1, bad + ":1:10: score \"x\" is not a number"},
+		{[]string{"fuse", "--method", "copeland", "--copeland-max-docs", "2", "--out", out, three, three, three}, 1,
+			"topic t: copeland over 3 runs compares every pair of documents: the topic has 3 documents, above the limit of 2 (--copeland-max-docs)"},
+		{[]string{"fuse", "--method", "borda", "--copeland-max-docs", "2", "--out", out, r, r}, 2, "--copeland-max-docs applies to --method copeland only"},
+		{[]string{"fuse", "--method", "copeland", "--copeland-max-docs", "-1", "--out", out, r, r}, 2, "--copeland-max-docs must not be negative"},
 	}
 	for _, tc := range tests {
 		status, _, errOut := runCLI(tc.args...)

@@ -51,6 +51,9 @@ func init() {
 				for _, line := range strings.Split(f.Help, "\n") {
 					fmt.Fprintf(w, "    %s\n", line)
 				}
+				if f.Params != measure.NoParams {
+					fmt.Fprintf(w, "    Parameter: %s, %s.\n", f.Domain.What, f.Domain)
+				}
 				if len(f.Defaults) > 0 {
 					fmt.Fprintf(w, "    Default parameters: %s\n", formatParams(f.Defaults))
 				}
@@ -97,7 +100,7 @@ func measuresMarkdown() string {
 			fmt.Fprintf(&b, " Also: `%s`.", strings.Join(f.Aliases, "`, `"))
 		}
 		if syn := paramSyntax(f); syn != "" {
-			fmt.Fprintf(&b, " Syntax: `%s%s`.", f.Name, syn)
+			fmt.Fprintf(&b, " Syntax: `%s%s`, %s %s.", f.Name, syn, f.Domain.What, f.Domain)
 		}
 		if len(f.Defaults) > 0 {
 			fmt.Fprintf(&b, " Default parameters: %s.", formatParams(f.Defaults))

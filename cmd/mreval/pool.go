@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -29,12 +30,15 @@ assessor, <topic>.<assessor>.csv, its assessor column filled in. Sheets are CSV
 with the columns topic,lora_id,assessor,grade; the grade is left empty for the
 assessor (0-3). Also written: judging-pool.tsv (the items to judge, for
 'mreval qrels from-judgments --judging-pool') and pool-stats.txt (the statistics
-printed here). Existing files are never overwritten.`,
+printed here). Existing files are never overwritten. Assessor names have no '.'
+(it separates topic and assessor in the file name), and at most --max-sheets
+sheets are written.`,
 		Flags: []cli.Flag{
 			&cli.IntFlag{Name: "depth", Value: 20, Usage: "documents of each run's ranking of a topic that enter the pool"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the per-topic shuffle"},
 			&cli.StringFlag{Name: "assessors", Usage: "comma-separated assessor names: one sheet per topic and assessor"},
 			&cli.StringFlag{Name: "out", Usage: "directory to write the sheets to (required; created if needed)"},
+			&cli.IntFlag{Name: "max-sheets", Value: assess.DefaultMaxSheets, Usage: "refuse a pool that makes more judging sheets (topics × assessors; 0 = no limit)"},
 		},
 		Action: poolAction,
 	})
@@ -50,6 +54,9 @@ func poolAction(c *cli.Context) error {
 	}
 	if c.NArg() == 0 {
 		return usagef("pool needs at least one RUN")
+	}
+	if c.Int("max-sheets") < 0 {
+		return usagef("--max-sheets must not be negative")
 	}
 	var assessors []string
 	if a := c.String("assessors"); a != "" {
@@ -69,7 +76,7 @@ func poolAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	sheets, err := pooled.Sheets(assessors)
+	sheets, err := pooled.SheetsMax(assessors, c.Int("max-sheets"))
 	if err != nil {
 		return usageError{err}
 	}
@@ -80,19 +87,28 @@ func poolAction(c *cli.Context) error {
 	if err := pooled.WriteStats(&stats); err != nil {
 		return err
 	}
-	files := map[string][]byte{"judging-pool.tsv": jp.Bytes(), "pool-stats.txt": stats.Bytes()}
-	names := []string{"judging-pool.tsv", "pool-stats.txt"}
+	type file struct {
+		name  string
+		data  []byte
+		sheet bool
+	}
+	files := []file{{"judging-pool.tsv", jp.Bytes(), false}, {"pool-stats.txt", stats.Bytes(), false}}
+	named := map[string]bool{"judging-pool.tsv": true, "pool-stats.txt": true}
 	for _, s := range sheets {
+		if named[s.Name] { // SheetsMax makes names unique; never let two share a file
+			return fmt.Errorf("two judging sheets are named %s", s.Name)
+		}
+		named[s.Name] = true
 		var b bytes.Buffer
 		if err := assess.WriteSheet(&b, s.Rows); err != nil {
 			return err
 		}
-		files[s.Name] = b.Bytes()
-		names = append(names, s.Name)
+		files = append(files, file{s.Name, b.Bytes(), true})
 	}
-	// Filled sheets are the assessors' work: refuse to replace any file.
-	for _, n := range names {
-		p := filepath.Join(out, n)
+	// Filled sheets are the assessors' work: refuse to replace any file,
+	// and say so before writing anything.
+	for _, f := range files {
+		p := filepath.Join(out, f.name)
 		if _, err := os.Lstat(p); err == nil {
 			return fmt.Errorf("%s already exists; pool never overwrites sheets (choose a new --out directory)", p)
 		} else if !errors.Is(err, fs.ErrNotExist) {
@@ -102,13 +118,24 @@ func poolAction(c *cli.Context) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return err
 	}
-	for _, n := range names {
-		if err := fsutil.WriteBytes(filepath.Join(out, n), files[n], 0o644); err != nil {
+	// Each file is created new (link(2) refuses an existing name), so
+	// neither a naming mistake nor a concurrent writer can replace a
+	// sheet; the count printed is the count of sheets written.
+	written := 0
+	for _, f := range files {
+		err := fsutil.WriteFileNew(filepath.Join(out, f.name), 0o644, func(w io.Writer) error {
+			_, err := w.Write(f.data)
 			return err
+		})
+		if err != nil {
+			return fmt.Errorf("%w (%d of %d judging sheets written before it)", err, written, len(sheets))
+		}
+		if f.sheet {
+			written++
 		}
 	}
 	w := c.App.Writer
 	w.Write(stats.Bytes())
-	fmt.Fprintf(w, "\nwrote %d judging sheets, judging-pool.tsv and pool-stats.txt to %s\n", len(sheets), out)
+	fmt.Fprintf(w, "\nwrote %d judging sheets, judging-pool.tsv and pool-stats.txt to %s\n", written, out)
 	return nil
 }

@@ -12,6 +12,7 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"slices"
+	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval"
 )
@@ -131,13 +132,24 @@ func (p *Pooled) Size() int {
 	return n
 }
 
-// namePattern is what a topic id or an assessor name must look like to be
-// part of a sheet's file name.
-var namePattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+// namePattern is what a topic id must look like to be part of a sheet's
+// file name; assessorPattern the same without '.', which separates the
+// topic from the assessor in <topic>.<assessor>.csv. With the assessor
+// free of dots, the last dot before .csv recovers both, so no two
+// (topic, assessor) pairs share a file name: topics t and t.x with
+// assessors x.y and y would both have made t.x.y.csv.
+var (
+	namePattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
+	assessorPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+)
 
 // ValidName reports whether s can name a sheet file: 1 to 64 characters
 // from A–Z a–z 0–9 _ . -, starting with a letter or digit.
 func ValidName(s string) bool { return namePattern.MatchString(s) }
+
+// ValidAssessor reports whether s can name an assessor in a sheet's file
+// name: as ValidName, without '.'.
+func ValidAssessor(s string) bool { return assessorPattern.MatchString(s) }
 
 // SheetName is the file name of the judging sheet of topic for assessor
 // ("" = not yet assigned): <topic>.csv or <topic>.<assessor>.csv.
@@ -148,15 +160,28 @@ func SheetName(topic, assessor string) string {
 	return topic + "." + assessor + ".csv"
 }
 
-// Sheets returns the blank judging sheets of the pool: for each topic, one
-// per assessor (or one with the assessor column empty when assessors is
-// empty), rows in the pool's shuffled order. Topic ids and assessor names
-// must be valid file names (ValidName).
+// DefaultMaxSheets bounds the sheets one pool writes: a pool is judged by
+// people, and a run with a million one-line topics would otherwise make a
+// million files.
+const DefaultMaxSheets = 10_000
+
+// Sheets is SheetsMax with DefaultMaxSheets.
 func (p *Pooled) Sheets(assessors []string) ([]Sheet, error) {
+	return p.SheetsMax(assessors, DefaultMaxSheets)
+}
+
+// SheetsMax returns the blank judging sheets of the pool: for each topic,
+// one per assessor (or one with the assessor column empty when assessors
+// is empty), rows in the pool's shuffled order. Topic ids must be valid
+// file names (ValidName), assessor names ValidAssessor. It refuses more
+// than maxSheets sheets (maxSheets ≤ 0: no limit), and two sheets whose
+// names differ only in letter case, which are one file on a
+// case-insensitive file system (macOS, Windows).
+func (p *Pooled) SheetsMax(assessors []string, maxSheets int) ([]Sheet, error) {
 	seen := map[string]bool{}
 	for _, a := range assessors {
-		if !ValidName(a) {
-			return nil, fmt.Errorf("assessor name %q: use 1 to 64 characters from A-Z a-z 0-9 _ . - (it is part of the sheet's file name)", a)
+		if !ValidAssessor(a) {
+			return nil, fmt.Errorf("assessor name %q: use 1 to 64 characters from A-Z a-z 0-9 _ - (it follows the topic and a '.' in the sheet's file name)", a)
 		}
 		if seen[a] {
 			return nil, fmt.Errorf("assessor %q is named twice", a)
@@ -166,6 +191,11 @@ func (p *Pooled) Sheets(assessors []string) ([]Sheet, error) {
 	if len(assessors) == 0 {
 		assessors = []string{""}
 	}
+	if n := len(p.Topics) * len(assessors); maxSheets > 0 && n > maxSheets {
+		return nil, fmt.Errorf("the pool makes %d judging sheets (%d topics × %d assessors), above the limit of %d", n, len(p.Topics), len(assessors), maxSheets)
+	}
+	type source struct{ topic, assessor string }
+	byFoldedName := map[string]source{}
 	var out []Sheet
 	for _, t := range p.Topics {
 		if !ValidName(t.Topic) {
@@ -173,6 +203,12 @@ func (p *Pooled) Sheets(assessors []string) ([]Sheet, error) {
 		}
 		for _, a := range assessors {
 			s := Sheet{Name: SheetName(t.Topic, a)}
+			folded := strings.ToLower(s.Name)
+			if prev, dup := byFoldedName[folded]; dup {
+				return nil, fmt.Errorf("the sheets of topic %q%s and of topic %q%s would be named %s and %s, one file where letter case is ignored",
+					prev.topic, assessorNote(prev.assessor), t.Topic, assessorNote(a), SheetName(prev.topic, prev.assessor), s.Name)
+			}
+			byFoldedName[folded] = source{t.Topic, a}
 			for _, d := range t.Docs {
 				s.Rows = append(s.Rows, Row{Topic: t.Topic, Doc: d, Assessor: a})
 			}
@@ -180,6 +216,13 @@ func (p *Pooled) Sheets(assessors []string) ([]Sheet, error) {
 		}
 	}
 	return out, nil
+}
+
+func assessorNote(a string) string {
+	if a == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (assessor %q)", a)
 }
 
 // Stats sums the per-topic statistics over topics, for each run:

@@ -163,3 +163,51 @@ func TestSheetsAndJudgingPool(t *testing.T) {
 	_, err = ParseJudgingPool("jp.tsv", []byte("topic\tlora_id\nt1 a\n"))
 	assert.EqualError(t, err, "jp.tsv:2: want `topic<TAB>lora_id`")
 }
+
+// Topics t and t.x with assessors x.y and y both made t.x.y.csv, and one
+// sheet silently replaced the other. Assessor names have no '.', so the
+// last dot before .csv separates topic and assessor: no two sheets share
+// a name.
+func TestSheetNamesAreUnambiguous(t *testing.T) {
+	r := readRun(t, "r", "t Q0 a 1 1 r\nt.x Q0 b 1 1 r\n")
+	p, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 1})
+	require.NoError(t, err)
+	_, err = p.Sheets([]string{"x.y", "y"})
+	assert.EqualError(t, err, `assessor name "x.y": use 1 to 64 characters from A-Z a-z 0-9 _ - (it follows the topic and a '.' in the sheet's file name)`)
+	sheets, err := p.Sheets([]string{"x-y", "y"})
+	require.NoError(t, err)
+	var names []string
+	for _, s := range sheets {
+		names = append(names, s.Name)
+	}
+	assert.Equal(t, []string{"t.x-y.csv", "t.y.csv", "t.x.x-y.csv", "t.x.y.csv"}, names)
+	for _, a := range []string{"", ".ann", "-ann", "ann,bob", strings.Repeat("a", 65)} {
+		_, err = p.Sheets([]string{a})
+		assert.ErrorContains(t, err, "assessor name", "%q", a)
+	}
+}
+
+// Topics T1 and t1 are two files on Linux but one on macOS or Windows.
+func TestSheetNamesDifferingOnlyInCaseAreRefused(t *testing.T) {
+	r := readRun(t, "r", "T1 Q0 a 1 1 r\nt1 Q0 b 1 1 r\n")
+	p, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 1})
+	require.NoError(t, err)
+	_, err = p.Sheets([]string{"ann"})
+	assert.EqualError(t, err, `the sheets of topic "T1" (assessor "ann") and of topic "t1" (assessor "ann") would be named T1.ann.csv and t1.ann.csv, one file where letter case is ignored`)
+	_, err = p.Sheets(nil)
+	assert.EqualError(t, err, `the sheets of topic "T1" and of topic "t1" would be named T1.csv and t1.csv, one file where letter case is ignored`)
+}
+
+func TestSheetsLimit(t *testing.T) {
+	r := readRun(t, "r", "t1 Q0 a 1 1 r\nt2 Q0 a 1 1 r\nt3 Q0 a 1 1 r\n")
+	p, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 1})
+	require.NoError(t, err)
+	_, err = p.SheetsMax([]string{"ann", "bob"}, 5)
+	assert.EqualError(t, err, "the pool makes 6 judging sheets (3 topics × 2 assessors), above the limit of 5")
+	sheets, err := p.SheetsMax([]string{"ann", "bob"}, 6)
+	require.NoError(t, err)
+	assert.Len(t, sheets, 6)
+	sheets, err = p.SheetsMax(nil, 0)
+	require.NoError(t, err)
+	assert.Len(t, sheets, 3)
+}
