@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -229,26 +228,17 @@ type npyHeader struct {
 	shape []int
 }
 
+// npyHeaderOf parses and checks the header of a .npy file, including that
+// the file holds exactly the data the header declares.
 func npyHeaderOf(path string) (*npyHeader, error) {
 	f, l, err := openNpy(path)
 	if err != nil {
 		return nil, err
 	}
-	defer f.Close()
+	f.Close()
 	h := &npyHeader{path: path, dtype: l.dtype, shape: l.shape, kind: "int"}
-	if l.code[0] == 'f' {
+	if l.kind == 'f' {
 		h.kind = "float"
-	}
-	offset, err := f.Seek(0, io.SeekCurrent)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	st, err := f.Stat()
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
-	}
-	if want := offset + int64(l.count*l.size); st.Size() != want {
-		return nil, fmt.Errorf("%s: file has %d bytes, its header (dtype %s, shape %v) needs %d", path, st.Size(), h.dtype, h.shape, want)
 	}
 	return h, nil
 }
@@ -256,11 +246,11 @@ func npyHeaderOf(path string) (*npyHeader, error) {
 // expect checks the kind of dtype and the number of dimensions.
 func (h *npyHeader) expect(what, kind string, dims ...int) error {
 	if h.kind != kind {
-		want := "float32 or float64"
+		want := "be float16, float32 or float64"
 		if kind == "int" {
-			want = "int64"
+			want = "have " + labelDtypeText
 		}
-		return fmt.Errorf("%s: %s must be %s, got dtype %q", h.path, what, want, h.dtype)
+		return fmt.Errorf("%s: %s must %s, got dtype %q", h.path, what, want, h.dtype)
 	}
 	for _, d := range dims {
 		if len(h.shape) == d {

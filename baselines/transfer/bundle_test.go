@@ -58,7 +58,7 @@ func TestBadBundles(t *testing.T) {
 	}{
 		{"features int64", "logme", func(t *testing.T, dir string) {
 			write(t, dir, feat, []int{200, 2}, make([]int64, 400))
-		}, feat, `features must be float32 or float64, got dtype "<i8"`},
+		}, feat, `features must be float16, float32 or float64, got dtype "<i8"`},
 		{"features row count", "logme", func(t *testing.T, dir string) {
 			write(t, dir, feat, []int{199, 4}, make([]float32, 199*4))
 		}, feat, "199 rows, but the topic has 200 samples"},
@@ -75,7 +75,7 @@ func TestBadBundles(t *testing.T) {
 		}, feat, `missing (topic "synth/topic-1", model "synth-org/bravo-large")`},
 		{"features not npy", "logme", func(t *testing.T, dir string) {
 			writeFile(t, dir, feat, "hello")
-		}, feat, "not a readable .npy file"},
+		}, feat, `not a valid .npy file: it does not start with the magic string "\x93NUMPY" and a version`},
 		{"features NaN", "logme", func(t *testing.T, dir string) {
 			data := make([]float32, 200*3)
 			data[2*3+1] = float32(math.NaN())
@@ -83,7 +83,7 @@ func TestBadBundles(t *testing.T) {
 		}, feat, "non-finite value NaN at row 2, column 1"},
 		{"labels float", "logme", func(t *testing.T, dir string) {
 			write(t, dir, labels, []int{200}, make([]float64, 200))
-		}, labels, `labels must be int64, got dtype "<f8"`},
+		}, labels, `labels must have an integer dtype (int64, or any signed or unsigned integer of 1 to 8 bytes), got dtype "<f8"`},
 		{"labels negative", "logme", func(t *testing.T, dir string) {
 			l := make([]int64, 200)
 			l[7] = -1

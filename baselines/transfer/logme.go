@@ -218,7 +218,12 @@ func logmeFixedPoint(sigma, x2 []float64, resX2 float64, n, d int) (float64, err
 }
 
 // checkLabels validates class labels for n samples and returns the number
-// of classes, max label + 1.
+// of classes C = max label + 1, the reference implementations' class count
+// (thuml/LogME and the Model Spider release index arrays by label; classes
+// without samples take part in LogME's mean). Labels index classes, so they
+// are checked before anything sized by them is allocated: every label must
+// satisfy 0 ≤ y < N (so C ≤ N), and N × C must be within
+// Limits.MaxClassCells (LogME's one-hot targets are N × C).
 func checkLabels(labels []int, n int) (int, error) {
 	if len(labels) != n {
 		return 0, fmt.Errorf("%d labels for %d samples", len(labels), n)
@@ -228,10 +233,20 @@ func checkLabels(labels []int, n int) (int, error) {
 	}
 	maxLabel := 0
 	for i, l := range labels {
-		if l < 0 {
-			return 0, fmt.Errorf("label %d of sample %d is negative", l, i)
+		if l < 0 || l >= n {
+			return 0, labelRangeError(int64(l), i, n)
 		}
 		maxLabel = max(maxLabel, l)
 	}
-	return maxLabel + 1, nil
+	numClasses := maxLabel + 1
+	if limit := CurrentLimits().MaxClassCells; int64(n) > limit/int64(numClasses) {
+		return 0, fmt.Errorf("%d samples × %d classes (largest label %d + 1) exceeds the limit of %d class cells (--max-class-cells)",
+			n, numClasses, maxLabel, limit)
+	}
+	return numClasses, nil
+}
+
+// labelRangeError reports a label outside 0 ≤ y < n.
+func labelRangeError(label int64, sample, n int) error {
+	return fmt.Errorf("label %d of sample %d is not a class index: labels must be 0 ≤ y < N = %d, the number of samples", label, sample, n)
 }

@@ -3,6 +3,7 @@ package transfer
 import (
 	"fmt"
 	"math"
+	"slices"
 )
 
 // NCE returns the Negative Conditional Entropy −H(Y | Z) of the target
@@ -16,14 +17,22 @@ import (
 // Reference: A. T. Tran, C. V. Nguyen, T. Hassner, "Transferability and
 // Hardness of Supervised Classification Tasks", ICCV 2019; computed as in
 // thuml/LogME's NCE.py.
+//
+// Both label vectors are class indices checked as checkLabels does
+// (0 ≤ label < N).
 func NCE(sourceLabels, labels []int) (float64, error) {
-	numClasses, err := checkLabels(labels, len(sourceLabels))
-	if err != nil {
-		return 0, err
-	}
 	numSource, err := checkLabels(sourceLabels, len(sourceLabels))
 	if err != nil {
 		return 0, fmt.Errorf("source labels: %w", err)
+	}
+	return nce(sourceLabels, numSource, labels)
+}
+
+// nce computes NCE for source labels in 0..numSource−1.
+func nce(sourceLabels []int, numSource int, labels []int) (float64, error) {
+	numClasses, err := checkLabels(labels, len(sourceLabels))
+	if err != nil {
+		return 0, err
 	}
 	n := float64(len(labels))
 	joint := NewMatrix(numSource, numClasses) // indexed [z][y]
@@ -59,7 +68,10 @@ func NCEFromProbs(probs Matrix, labels []int) (float64, error) {
 	if err := checkProbs(probs); err != nil {
 		return 0, err
 	}
-	return NCE(argmaxRows(probs), labels)
+	// The source labels index the Cs columns of probs, not the samples, so
+	// they are bounded by the probabilities' own size rather than by N.
+	source := argmaxRows(probs)
+	return nce(source, slices.Max(source)+1, labels)
 }
 
 func argmaxRows(m Matrix) []int {

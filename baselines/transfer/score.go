@@ -113,7 +113,16 @@ func ScoreBundle(b *Bundle, est Estimator, opts ScoreOptions) ([]TopicScores, er
 	return out, nil
 }
 
-func scorePair(b *Bundle, est Estimator, ti, mi int, labels []int, targets *Matrix) (float64, error) {
+// scorePair runs in a worker goroutine, where a panic would end the
+// process with a raw stack trace; the inputs are validated so that none
+// should happen, and one that does anyway is returned as an error that
+// ScoreBundle reports with the topic and model.
+func scorePair(b *Bundle, est Estimator, ti, mi int, labels []int, targets *Matrix) (score float64, err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			score, err = 0, fmt.Errorf("%s: internal error (a bug, please report it with this input): %v", est.Name, r)
+		}
+	}()
 	features, probs, err := b.LoadPair(ti, mi, est.NeedsProbs)
 	if err != nil {
 		return 0, err
