@@ -16,6 +16,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // ValidateFile checks the run file at path ("-" = standard input; gzip is
@@ -82,7 +83,14 @@ func (v *Validator) validateFile(path string, keep bool) (*Report, *NormalRun) {
 // stripName drops the "name: " prefix that trecfmt puts on its errors, as
 // the report names the file already.
 func stripName(err error, name string) string {
-	return strings.TrimPrefix(err.Error(), name+": ")
+	msg := err.Error()
+	// A reader may print the name as is or quoted (safetext.Name).
+	for _, prefix := range []string{name + ": ", safetext.Name(name) + ": "} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			return rest
+		}
+	}
+	return msg
 }
 
 // topicState is what the validator keeps of one topic: dense arrays over

@@ -8,6 +8,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // Severity says whether a problem makes the run invalid.
@@ -64,10 +66,11 @@ type Problem struct {
 	Msg      string   `json:"message"`
 }
 
-// String formats the problem as `file:line:col: severity: message [code]`.
+// String formats the problem as `file:line:col: severity: message [code]`,
+// the file name quoted when it could forge a line (safetext.Name).
 func (p Problem) String() string {
 	var b strings.Builder
-	b.WriteString(p.File)
+	b.WriteString(safetext.Name(p.File))
 	if p.Line > 0 {
 		b.WriteByte(':')
 		b.WriteString(strconv.Itoa(p.Line))
@@ -167,7 +170,7 @@ func (r *Report) finish() {
 // `run.txt: INVALID: 3 errors, 1 warning (run tag "x"; 12 of 12 topics; 32,400 run lines)`.
 func (r *Report) Summary() string {
 	var b strings.Builder
-	b.WriteString(r.File)
+	b.WriteString(safetext.Name(r.File))
 	if r.Valid() {
 		b.WriteString(": valid")
 		if r.Warnings > 0 {
@@ -202,7 +205,7 @@ func (r *Report) WriteText(w io.Writer) error {
 		b.WriteString(p.String())
 		b.WriteByte('\n')
 		if n := r.Omitted[p.Code]; n > 0 && last[p.Code] == i {
-			fmt.Fprintf(&b, "%s: ... and %s more like this [%s]\n", r.File, Commas(n), p.Code)
+			fmt.Fprintf(&b, "%s: ... and %s more like this [%s]\n", safetext.Name(r.File), Commas(n), p.Code)
 		}
 	}
 	b.WriteString(r.Summary())
