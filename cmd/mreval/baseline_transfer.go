@@ -21,15 +21,16 @@ func init() {
 		&cli.Command{
 			Name:  "estimate",
 			Usage: "score one model's features on one target task with a transferability estimator",
-			Description: `Prints the score alone, in shortest round-trip form. --labels (int64 [N]) for
-classification or --targets (float [N, R]) for regression (logme only);
+			Description: `Prints the score alone, in shortest round-trip form. --labels (integer [N],
+class indices 0 ≤ y < N) for classification or --targets (float [N, R]) for regression (logme only);
 --probs (float [N, Cs], source-head probabilities) for leep and nce.`,
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "estimator", Usage: estimatorUsage},
 				&cli.StringFlag{Name: "features", Usage: "features .npy, float32 or float64 [N, D]"},
-				&cli.StringFlag{Name: "labels", Usage: "class labels .npy, int64 [N]"},
+				&cli.StringFlag{Name: "labels", Usage: "class labels .npy, int64 [N], 0 ≤ y < N"},
 				&cli.StringFlag{Name: "targets", Usage: "regression targets .npy, float [N, R]"},
 				&cli.StringFlag{Name: "probs", Usage: "source-head class probabilities .npy, float [N, Cs]"},
+				transferMaxNpySizeFlag(), transferMaxClassCellsFlag(),
 			},
 			Action: baselineEstimateAction,
 		},
@@ -54,10 +55,43 @@ descending). A progress bar is shown when stderr is a terminal.`,
 				&cli.StringFlag{Name: "bundle", Usage: "feature bundle directory"},
 				&cli.StringFlag{Name: "out", Usage: "run file to write"},
 				&cli.StringFlag{Name: "tag", Usage: "run tag (default: the estimator name)"},
+				transferMaxNpySizeFlag(), transferMaxClassCellsFlag(),
 			},
 			Action: baselineScoreAction,
 		},
 	)
+}
+
+// defaultMaxNpySize is transfer.DefaultLimits.MaxNpyBytes as the flag
+// writes it (a test keeps the two equal).
+const defaultMaxNpySize = "16GiB"
+
+func transferMaxNpySizeFlag() cli.Flag {
+	return &cli.StringFlag{Name: "max-npy-size", Value: defaultMaxNpySize, Usage: "largest .npy file read, e.g. 500MiB, 64GiB"}
+}
+
+func transferMaxClassCellsFlag() cli.Flag {
+	return &cli.Int64Flag{Name: "max-class-cells", Value: transfer.DefaultLimits.MaxClassCells,
+		Usage: "largest samples × classes (largest label + 1) of a classification topic"}
+}
+
+// applyTransferLimits sets the reader and estimator limits from the flags
+// and returns the function that restores the previous ones (commands run
+// in-process in tests must not leak limits to the next command).
+func applyTransferLimits(c *cli.Context) (restore func(), err error) {
+	size, err := parseSize(c.String("max-npy-size"))
+	if err != nil {
+		return nil, usagef("--max-npy-size: %v", err)
+	}
+	cells := c.Int64("max-class-cells")
+	if cells <= 0 {
+		return nil, usagef("--max-class-cells must be positive, got %d", cells)
+	}
+	prev := transfer.CurrentLimits()
+	if err := transfer.SetLimits(transfer.Limits{MaxNpyBytes: size, MaxClassCells: cells}); err != nil {
+		return nil, usageError{err}
+	}
+	return func() { _ = transfer.SetLimits(prev) }, nil
 }
 
 // requireFlags returns a usage error naming the first missing flag.
@@ -92,6 +126,11 @@ func baselineEstimateAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	restore, err := applyTransferLimits(c)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	var in transfer.Inputs
 	if in.Features, err = transfer.ReadFeatures(c.String("features")); err != nil {
 		return err
@@ -153,6 +192,11 @@ func baselineScoreAction(c *cli.Context) error {
 	if strings.ContainsAny(tag, " \t\r\n\v\f") {
 		return usagef("--tag %q contains white space", tag)
 	}
+	restore, err := applyTransferLimits(c)
+	if err != nil {
+		return err
+	}
+	defer restore()
 	b, err := transfer.OpenBundle(c.String("bundle"))
 	if err != nil {
 		return err

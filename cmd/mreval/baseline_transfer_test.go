@@ -11,6 +11,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/baselines/transfer"
 )
 
 const transferCase07 = "../../testdata/conformance/transfer/case07"
@@ -60,7 +62,7 @@ func TestBaselineEstimateErrors(t *testing.T) {
 		{"labels and targets", []string{"--estimator", "logme", "--features", f, "--labels", l, "--targets", tg}, 2, "exactly one of --labels and --targets"},
 		{"leep without probs", []string{"--estimator", "leep", "--features", f, "--labels", l}, 1, "leep needs the source head's class probabilities"},
 		{"hscore on regression", []string{"--estimator", "hscore", "--features", f, "--targets", tg}, 1, "hscore needs class labels"},
-		{"labels as features", []string{"--estimator", "logme", "--features", l, "--labels", l}, 1, `features must be float32 or float64, got dtype "<i8"`},
+		{"labels as features", []string{"--estimator", "logme", "--features", l, "--labels", l}, 1, `features must be float16, float32 or float64, got dtype "<i8"`},
 		{"gbc undefined", []string{"--estimator", "gbc", "--features", "../../testdata/conformance/transfer/case00/features.npy",
 			"--labels", "../../testdata/conformance/transfer/case00/labels.npy"}, 1, "GBC undefined: class 0 has 54 samples"},
 	} {
@@ -142,4 +144,60 @@ func bundleModelDir(t *testing.T, bundle, id string) string {
 	}
 	t.Fatalf("model %s not in models.tsv", id)
 	return ""
+}
+
+// TestBaselineTransferHostileInputs: malformed .npy files and labels of
+// issue 14 end in exit 1 with the file named; the limit flags are usage
+// errors when malformed and are restored after the command.
+func TestBaselineTransferHostileInputs(t *testing.T) {
+	size, err := parseSize(defaultMaxNpySize)
+	require.NoError(t, err)
+	require.Equal(t, transfer.DefaultLimits.MaxNpyBytes, size)
+
+	dir := t.TempDir()
+	npy := func(name, header string, payload []byte) string {
+		b := append([]byte("\x93NUMPY\x01\x00"), byte(len(header)), byte(len(header)>>8))
+		p := filepath.Join(dir, name)
+		require.NoError(t, os.WriteFile(p, append(append(b, header...), payload...), 0o644))
+		return p
+	}
+	f := filepath.Join(transferCase07, "features.npy")
+	l := filepath.Join(transferCase07, "labels.npy")
+	headerOnly := npy("header-only.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (100000000, 100), }\n", nil)
+	noBrace := npy("no-brace.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (1,)\n", make([]byte, 4))
+	v2 := filepath.Join(dir, "v2.npy")
+	require.NoError(t, os.WriteFile(v2, []byte("\x93NUMPY\x02\x00\xff\xff\xff\xff{"), 0o644))
+	hugeLabel := npy("labels.npy", "{'descr': '<i8', 'fortran_order': False, 'shape': (3,), }\n",
+		[]byte{0, 0, 0, 0, 0, 0, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff, 0xff, 0x7f, 0, 0, 0, 0})
+	small := npy("small.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (3, 1), }\n", make([]byte, 12))
+	for _, tc := range []struct {
+		name   string
+		args   []string
+		status int
+		msg    string
+	}{
+		{"header only", []string{"--features", headerOnly, "--labels", l}, 1,
+			headerOnly + `: file has 80 bytes, its header (dtype "<f4", shape [100000000 100]) needs 40000000080`},
+		{"no closing brace", []string{"--features", noBrace, "--labels", l}, 1,
+			noBrace + ": not a valid .npy file: header ends where ',' or '}' was expected (is the closing '}' missing?)"},
+		{"v2 header length ffffffff", []string{"--features", v2, "--labels", l}, 1,
+			v2 + ": not a valid .npy file: header length 4294967295 exceeds the 65536-byte limit"},
+		{"label 2147483647", []string{"--features", small, "--labels", hugeLabel}, 1,
+			hugeLabel + ": label 2147483647 of sample 2 is not a class index: labels must be 0 ≤ y < N = 3, the number of samples"},
+		{"max-npy-size", []string{"--features", f, "--labels", l, "--max-npy-size", "1KiB"}, 1, "more than the 1024-byte limit for .npy files (--max-npy-size)"},
+		{"max-class-cells", []string{"--features", f, "--labels", l, "--max-class-cells", "899"}, 1,
+			l + ": 300 samples × 3 classes (largest label 2 + 1) exceeds the limit of 899 class cells (--max-class-cells)"},
+		{"bad max-npy-size", []string{"--features", f, "--labels", l, "--max-npy-size", "lots"}, 2, `--max-npy-size: "lots" is not a positive size`},
+		{"bad max-class-cells", []string{"--features", f, "--labels", l, "--max-class-cells", "0"}, 2, "--max-class-cells must be positive, got 0"},
+	} {
+		status, stdout, stderr := runCLI(append([]string{"baseline", "estimate", "--estimator", "logme"}, tc.args...)...)
+		assert.Equal(t, tc.status, status, tc.name)
+		assert.Empty(t, stdout, tc.name)
+		assert.Contains(t, stderr, tc.msg, tc.name)
+		assert.NotContains(t, stderr, "goroutine", tc.name)
+		assert.Equal(t, transfer.DefaultLimits, transfer.CurrentLimits(), "%s: limits restored", tc.name)
+	}
+	// 300 × 3 = 900 cells is exactly within a limit of 900.
+	status, _, stderr := runCLI("baseline", "estimate", "--estimator", "logme", "--features", f, "--labels", l, "--max-class-cells", "900")
+	assert.Equal(t, 0, status, stderr)
 }
