@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Bundle file names. A feature bundle is a directory
@@ -21,8 +23,9 @@ import (
 //	TOPICDIR/MODELDIR/probs.npy     optional float [N, Cs]: source-head class
 //	                                probabilities of the same samples
 //
-// IDs are free text without white space (they become TREC topic and docno
-// fields, and model IDs contain '/'); directories are single path elements
+// IDs are UTF-8 text without white space or control characters (they
+// become TREC topic and docno fields, are printed in messages, and model
+// IDs contain '/'); lines are at most 64 KiB; directories are single path elements
 // of letters, digits, '.', '_' and '-', so the mapping from ID to directory
 // is explicit and never derived by mangling the ID. In the .tsv files blank
 // lines and lines starting with '#' are ignored.
@@ -52,6 +55,10 @@ type Bundle struct {
 	// HasProbs reports, per [topic][model], whether probs.npy is present.
 	HasProbs [][]bool
 }
+
+// maxIDMapLine bounds a line of topics.tsv or models.tsv: an ID and a
+// directory name, never near 64 KiB.
+const maxIDMapLine = 64 << 10
 
 var dirNamePattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 
@@ -177,6 +184,13 @@ func (b *Bundle) LoadPair(ti, mi int, wantProbs bool) (Matrix, *Matrix, error) {
 
 // readIDMap parses a topics.tsv or models.tsv file.
 func readIDMap(path, kind string) ([]BundleEntry, error) {
+	// Stat first: opening a FIFO for reading would block until a writer
+	// appears.
+	if st, err := os.Stat(path); err != nil {
+		return nil, err
+	} else if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err
@@ -186,7 +200,9 @@ func readIDMap(path, kind string) ([]BundleEntry, error) {
 	ids := map[string]int{}
 	dirs := map[string]int{}
 	sc := bufio.NewScanner(f)
-	for line := 1; sc.Scan(); line++ {
+	sc.Buffer(nil, maxIDMapLine)
+	line := 1
+	for ; sc.Scan(); line++ {
 		text := strings.TrimRight(sc.Text(), "\r")
 		if strings.TrimSpace(text) == "" || strings.HasPrefix(text, "#") {
 			continue
@@ -197,8 +213,10 @@ func readIDMap(path, kind string) ([]BundleEntry, error) {
 		}
 		id, dir := fields[0], fields[1]
 		switch {
-		case id == "" || strings.ContainsAny(id, " \t\v\f\r\n"):
-			return nil, fmt.Errorf("%s:%d: %s ID %q is empty or contains white space", path, line, kind, id)
+		case !utf8.ValidString(id):
+			return nil, fmt.Errorf("%s:%d: %s ID %q is not valid UTF-8", path, line, kind, id)
+		case id == "" || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
+			return nil, fmt.Errorf("%s:%d: %s ID %q is empty or contains white space or a control character", path, line, kind, id)
 		case !dirNamePattern.MatchString(dir) || strings.HasSuffix(dir, ".npy"):
 			return nil, fmt.Errorf("%s:%d: directory %q must be one path element of letters, digits, '.', '_', '-' (not starting with '.' or '-', not ending in .npy)", path, line, dir)
 		}
@@ -211,7 +229,9 @@ func readIDMap(path, kind string) ([]BundleEntry, error) {
 		ids[id], dirs[dir] = line, line
 		entries = append(entries, BundleEntry{ID: id, Dir: dir})
 	}
-	if err := sc.Err(); err != nil {
+	if err := sc.Err(); errors.Is(err, bufio.ErrTooLong) {
+		return nil, fmt.Errorf("%s:%d: line longer than %d bytes", path, line, maxIDMapLine)
+	} else if err != nil {
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
 	if len(entries) == 0 {

@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -117,7 +118,19 @@ func TestBadBundles(t *testing.T) {
 		}, ModelsFile + ":2", "got 1 tab-separated fields"},
 		{"topics.tsv white space in ID", "logme", func(t *testing.T, dir string) {
 			writeFile(t, dir, TopicsFile, "my topic\ttopic-01\n")
-		}, TopicsFile + ":1", `topic ID "my topic" is empty or contains white space`},
+		}, TopicsFile + ":1", `topic ID "my topic" is empty or contains white space or a control character`},
+		{"topics.tsv NUL in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicsFile, "# topics\nt\x001\ttopic-01\n")
+		}, TopicsFile + ":2", `topic ID "t\x001" is empty or contains white space or a control character`},
+		{"topics.tsv escape sequence in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicsFile, "t\x1b[31m\ttopic-01\n")
+		}, TopicsFile + ":1", `topic ID "t\x1b[31m" is empty or contains white space or a control character`},
+		{"models.tsv invalid UTF-8 in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, ModelsFile, "m\xff\tmodel-00\n")
+		}, ModelsFile + ":1", `model ID "m\xff" is not valid UTF-8`},
+		{"topics.tsv line over 64 KiB", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicsFile, "t1\ttopic-01\n"+strings.Repeat("x", 70000)+"\ttopic-02\n")
+		}, TopicsFile + ":2", "line longer than 65536 bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,5 +186,22 @@ func TestScoreBundleIndependentOfWorkers(t *testing.T) {
 		four, err := ScoreBundle(b, est, ScoreOptions{Workers: 4})
 		require.NoError(t, err, name)
 		assert.Equal(t, fmt.Sprint(one), fmt.Sprint(four), name)
+	}
+}
+
+// TestOpenBundleRefusesFIFO: a FIFO in place of topics.tsv or a .npy file is
+// refused before it is opened, so opening the bundle cannot block.
+func TestOpenBundleRefusesFIFO(t *testing.T) {
+	for _, rel := range []string{TopicsFile, filepath.Join("topic-01", "model-00", FeaturesFile)} {
+		dir := t.TempDir()
+		_, err := SampleBundle(dir, 7, SampleConfig{Models: 1, Topics: 1, Dim: 4})
+		require.NoError(t, err)
+		path := filepath.Join(dir, rel)
+		require.NoError(t, os.Remove(path))
+		if err := syscall.Mkfifo(path, 0o600); err != nil {
+			t.Skipf("mkfifo: %v", err)
+		}
+		_, err = OpenBundle(dir)
+		assert.ErrorContains(t, err, path+": not a regular file")
 	}
 }
