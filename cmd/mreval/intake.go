@@ -7,6 +7,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/eval/intake"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 func init() {
@@ -15,11 +16,12 @@ func init() {
 		Usage:     "validate submitted runs and keep them in a submission store (organizers)",
 		ArgsUsage: "RUN [RUN...]",
 		Description: `Validates each RUN like 'mreval validate' and stores every valid one as
-DIR/<task>/<team>/<runtag>.run (normal form: LF, no BOM, topics sorted, ranks
-renumbered in score order) next to the original bytes, recording it in
-DIR/MANIFEST.jsonl. A run tag the team already has is refused unless
---replace; the replaced version is kept. Exit status: 0 = every run stored,
-1 = some run refused, 2 = usage error. 'mreval intake verify' checks a store.`,
+DIR/<task>/<team>/<runtag>/v<N>.run (normal form: LF, no BOM, topics sorted,
+ranks renumbered in score order) next to the original bytes (v<N>.orig),
+recording it in DIR/MANIFEST.jsonl. A run tag the team already has is refused
+unless --replace; the replaced version is kept. No stored file is ever
+replaced. Exit status: 0 = every run stored, 1 = some run refused or the
+store failed, 2 = usage error. 'mreval intake verify' checks a store.`,
 		Flags: append(validationFlags(),
 			&cli.StringFlag{Name: "store", Usage: "submission store directory (created if missing)"},
 			&cli.StringFlag{Name: "team", Usage: "team submitting the runs"},
@@ -34,11 +36,11 @@ DIR/MANIFEST.jsonl. A run tag the team already has is refused unless
 				ArgsUsage: " ",
 				Description: `Checks every file the manifest names (size and SHA-256) and lists files the
 manifest does not account for. Exit status 0 = no drift, 1 = drift found.
---repair first completes what an interrupted intake left undone (removes
-temporary files, brings <tag>.run/<tag>.orig links up to date).`,
+--repair first migrates a store of the old format 1, then removes what
+interrupted intakes left (staging directories, temporary files).`,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "store", Usage: "submission store directory"},
-					&cli.BoolFlag{Name: "repair", Usage: "complete interrupted intakes before checking"},
+					&cli.BoolFlag{Name: "repair", Usage: "migrate an old store and clear interrupted intakes before checking"},
 				},
 				Action: intakeVerifyAction,
 			},
@@ -77,7 +79,7 @@ func intakeAction(c *cli.Context) error {
 			Path: path, Team: c.String("team"), Replace: c.Bool("replace"), MaxRuns: c.Int("max-runs"),
 		})
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return fmt.Errorf("%s: %w", safetext.Name(path), err)
 		}
 		for _, n := range res.Notes {
 			fmt.Fprintf(w, "note: %s\n", n)
@@ -89,7 +91,7 @@ func intakeAction(c *cli.Context) error {
 		}
 		if !res.Accepted {
 			refusedRuns++
-			fmt.Fprintf(w, "refused: %s: %s\n", path, res.Reason)
+			fmt.Fprintf(w, "refused: %s: %s\n", safetext.Name(path), res.Reason)
 			continue
 		}
 		e := res.Entry
@@ -97,8 +99,8 @@ func intakeAction(c *cli.Context) error {
 		if e.Replaces > 0 {
 			replaced = fmt.Sprintf(", replacing version %d", e.Replaces)
 		}
-		fmt.Fprintf(w, "accepted: %s: run %q of team %q stored as %s/%s/%s.run (version %d%s; sha256 %s)\n",
-			path, e.Tag, e.Team, e.Task, e.Team, e.Tag, e.Version, replaced, e.Normalised.SHA256)
+		fmt.Fprintf(w, "accepted: %s: run %q of team %q stored as %s (version %d%s; sha256 %s)\n",
+			safetext.Name(path), e.Tag, e.Team, e.Normalised.Path, e.Version, replaced, e.Normalised.SHA256)
 	}
 	if refusedRuns > 0 {
 		return exitStatus(1)
@@ -128,7 +130,7 @@ func intakeVerifyAction(c *cli.Context) error {
 	if !res.OK() {
 		status = fmt.Sprintf("DRIFT (%d findings)", len(res.Findings))
 	}
-	fmt.Fprintf(w, "%s: %d runs, %d versions, %d files re-hashed: %s\n", c.String("store"), res.Runs, res.Versions, res.Files, status)
+	fmt.Fprintf(w, "%s: %d runs, %d versions, %d files re-hashed: %s\n", safetext.Name(c.String("store")), res.Runs, res.Versions, res.Files, status)
 	if !res.OK() {
 		return exitStatus(1)
 	}

@@ -288,7 +288,8 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 			}
 			tag := s.Team + "/" + s.Tag
 			srcs = append(srcs, runSource{s.Path, func() (*eval.Run, error) {
-				run, err := trecfmt.ReadRunFile(s.Path, trecfmt.DefaultLimits)
+				// ReadRun refuses a run whose bytes are not those accepted.
+				run, err := s.ReadRun(trecfmt.DefaultLimits)
 				if err == nil {
 					run.Tag = tag
 				}

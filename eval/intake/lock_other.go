@@ -2,14 +2,19 @@
 
 package intake
 
-import "errors"
+import (
+	"errors"
+	"os"
+)
 
-type storeLock struct{}
+const (
+	openReadFlags = os.O_RDONLY
+	oNoFollow     = 0
+)
 
-// lockFile fails: without flock two intakes could interleave, so the store
-// refuses to work rather than risk it.
-func lockFile(path string, exclusive bool) (*storeLock, error) {
-	return nil, errors.New("the submission store needs flock(2), which this platform lacks")
+// flock fails: without flock two intakes could interleave, and staged
+// files of a running intake could not be told from a crashed one's, so the
+// store refuses to work rather than risk it.
+func flock(f *os.File, exclusive, wait bool) (bool, error) {
+	return false, errors.New("the submission store needs flock(2), which this platform lacks")
 }
-
-func (l *storeLock) unlock() error { return nil }

@@ -8,19 +8,26 @@ import (
 	"syscall"
 )
 
-// storeLock is an flock(2) lock on the store's lock file. flock locks belong
-// to the open file description, so two opens conflict even within one
-// process, and the kernel drops the lock when a holder dies.
-type storeLock struct{ f *os.File }
+// openReadFlags open a stored file for reading: never through a symbolic
+// link as the last component, and without blocking should a FIFO have been
+// put in place of a file between the Lstat that checked it and the open.
+const openReadFlags = os.O_RDONLY | oNoFollow | syscall.O_NONBLOCK
 
-func lockFile(path string, exclusive bool) (*storeLock, error) {
-	f, err := os.OpenFile(path, os.O_RDWR|os.O_CREATE, 0o644)
-	if err != nil {
-		return nil, fmt.Errorf("lock %s: %w", path, err)
-	}
+// oNoFollow makes an open fail on a symbolic link as the last component.
+const oNoFollow = syscall.O_NOFOLLOW
+
+// flock takes an flock(2) lock on f: shared or exclusive, waiting for it or
+// not. flock locks belong to the open file description, so two opens
+// conflict even within one process, and the kernel drops the lock when a
+// holder dies. held is false when wait is false and someone else holds a
+// conflicting lock.
+func flock(f *os.File, exclusive, wait bool) (held bool, err error) {
 	how := syscall.LOCK_SH
 	if exclusive {
 		how = syscall.LOCK_EX
+	}
+	if !wait {
+		how |= syscall.LOCK_NB
 	}
 	for {
 		err = syscall.Flock(int(f.Fd()), how)
@@ -28,14 +35,11 @@ func lockFile(path string, exclusive bool) (*storeLock, error) {
 			break
 		}
 	}
-	if err != nil {
-		f.Close()
-		return nil, fmt.Errorf("lock %s: %w", path, err)
+	if !wait && err == syscall.EWOULDBLOCK {
+		return false, nil
 	}
-	return &storeLock{f: f}, nil
-}
-
-func (l *storeLock) unlock() error {
-	// Closing the file releases the lock.
-	return l.f.Close()
+	if err != nil {
+		return false, fmt.Errorf("lock %s: %w", f.Name(), err)
+	}
+	return true, nil
 }

@@ -4,142 +4,163 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
-	"os"
+	"maps"
 	"path"
-	"path/filepath"
 	"slices"
 	"strings"
 
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/validate"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 var tasks = []string{string(validate.TaskA), string(validate.TaskB)}
 
-// isTempName recognises the temporary files of the store's writers:
-// eval/fsutil's ".<name>.tmp-*" and linkOver's ".<name>.link-*". No stored
-// name starts with '.', so these cannot be mistaken for data.
+// format1ManifestName keeps the manifest of a store migrated from format 1.
+const format1ManifestName = "MANIFEST.format1.jsonl"
+
+// isTempName recognises the temporary files of eval/fsutil's writers,
+// ".<name>.tmp-*". No stored name starts with '.', so these cannot be
+// mistaken for data.
 func isTempName(name string) bool {
-	return strings.HasPrefix(name, ".") && (strings.Contains(name, ".tmp-") || strings.Contains(name, ".link-"))
+	return strings.HasPrefix(name, ".") && strings.Contains(name, ".tmp-")
 }
 
-// version returns version n of a run, or nil.
-func (m *manifest) version(k runKey, n int) *Entry {
-	for i := range m.entries {
-		if e := &m.entries[i]; e.key() == k && e.Version == n {
-			return e
+// recover undoes what an interrupted intake or migration can leave behind,
+// with the exclusive lock held: the staging directories of intakes that
+// died (a live intake's is locked and left alone), temporary files of the
+// manifest's writer, and, in a migrated store, format-1 files whose bytes
+// are all in the new layout. It touches only regular files and directories
+// reached without symbolic links; anything else is a note, as are failures,
+// so that a damaged corner does not block every later intake.
+func (s *Store) recover(f *storeFS, m *manifest) []string {
+	var notes []string
+	note := func(format string, args ...any) { notes = append(notes, fmt.Sprintf(format, args...)) }
+	removeNoted := func(rel, why string) {
+		if err := f.remove(rel); err != nil {
+			note("cannot remove %s: %v", safetext.Name(rel), err)
+		} else {
+			note("removed %s, %s", safetext.Name(rel), why)
 		}
 	}
-	return nil
+
+	if entries, err := f.readDir(stagingName); err == nil {
+		for _, de := range entries {
+			rel := path.Join(stagingName, de.Name())
+			switch {
+			case de.Type().IsRegular():
+				removeNoted(rel, "left by an interrupted intake")
+			case de.IsDir():
+				s.removeDeadStaging(f, rel, note)
+			case de.Type()&fs.ModeSymlink != 0:
+				note("%s is a symbolic link: not followed, not removed (remove it by hand)", safetext.Name(rel))
+			default:
+				note("%s is not a file or directory; not touched (remove it by hand)", safetext.Name(rel))
+			}
+		}
+	} else if !errors.Is(err, fs.ErrNotExist) {
+		note("cannot clear %s: %v", stagingName, err)
+	}
+
+	if entries, err := f.readDir("."); err == nil {
+		for _, de := range entries {
+			if isTempName(de.Name()) && de.Type().IsRegular() {
+				removeNoted(de.Name(), "left by an interrupted write")
+			}
+		}
+	} else {
+		note("cannot list the store: %v", err)
+	}
+
+	if _, err := f.lstat(format1ManifestName); err == nil {
+		notes = append(notes, s.removeFormat1Copies(f, m)...)
+	}
+	return notes
 }
 
-// recover undoes what an interrupted intake can leave behind, with the
-// exclusive lock held: it removes temporary and staged files (complete or
-// not, the manifest never names them) and brings <tag>.run and <tag>.orig
-// up to date where they lag behind the manifest — missing, or still the
-// previous version. A current file that differs otherwise is left for
-// verify to report: that is not a crash pattern. It returns notes on what
-// it did; failures to repair one run are notes too, so that a damaged run
-// does not block every later intake.
-func (s *Store) recover(m *manifest) ([]string, error) {
-	var notes []string
-	removeTemp := func(dir string, all bool) {
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			if !errors.Is(err, fs.ErrNotExist) {
-				notes = append(notes, fmt.Sprintf("cannot read %s: %v", dir, err))
-			}
+// removeDeadStaging removes a staging directory whose intake is gone.
+func (s *Store) removeDeadStaging(f *storeFS, rel string, note func(string, ...any)) {
+	d, err := claimStaging(f, rel)
+	if err != nil {
+		note("cannot clear %s: %v", safetext.Name(rel), err)
+		return
+	}
+	if d == nil {
+		return // a live intake's
+	}
+	defer d.Close()
+	entries, err := f.readDir(rel)
+	if err != nil {
+		note("cannot clear %s: %v", safetext.Name(rel), err)
+		return
+	}
+	for _, de := range entries {
+		if err := f.remove(path.Join(rel, de.Name())); err != nil {
+			note("cannot clear %s: %v", safetext.Name(rel), err)
 			return
 		}
-		for _, de := range entries {
-			if de.Type().IsRegular() && (all || isTempName(de.Name())) {
-				p := filepath.Join(dir, de.Name())
-				if err := os.Remove(p); err != nil {
-					notes = append(notes, fmt.Sprintf("cannot remove %s: %v", p, err))
-				} else {
-					notes = append(notes, fmt.Sprintf("removed %s, left by an interrupted intake", s.rel(p)))
-				}
+	}
+	if err := f.remove(rel); err != nil {
+		note("cannot remove %s: %v", safetext.Name(rel), err)
+		return
+	}
+	if err := f.syncDir(stagingName); err != nil {
+		note("cannot sync %s: %v", stagingName, err)
+	}
+	note("removed %s, left by an interrupted intake", safetext.Name(rel))
+}
+
+// removeFormat1Copies removes the files a migration from format 1 left in
+// team directories (version files, <tag>.run links, temporary links) once
+// their bytes are all in a version file of the same team that the manifest
+// names: a migration interrupted after its commit
+// is finished here. A file whose bytes are not accounted for stays, for
+// verify to report.
+func (s *Store) removeFormat1Copies(f *storeFS, m *manifest) []string {
+	var notes []string
+	have := map[string]map[fileSum]string{} // task/team → content → a version file holding it
+	for i := range m.entries {
+		e := &m.entries[i]
+		team := path.Join(e.Task, e.Team)
+		if have[team] == nil {
+			have[team] = map[fileSum]string{}
+		}
+		for _, fi := range []FileInfo{e.Original, e.Normalised} {
+			if _, ok := have[team][fileSum{fi.Size, fi.SHA256}]; !ok {
+				have[team][fileSum{fi.Size, fi.SHA256}] = fi.Path
 			}
 		}
 	}
-	removeTemp(filepath.Join(s.Dir, stagingName), true)
-	removeTemp(s.Dir, false)
-	for _, task := range tasks {
-		teams, err := os.ReadDir(s.abs(task))
+	teams := slices.Sorted(maps.Keys(have))
+	for _, team := range teams {
+		sums := have[team]
+		entries, err := f.readDir(team)
 		if err != nil {
 			continue
 		}
-		for _, t := range teams {
-			if t.IsDir() && CheckName("team name", t.Name()) == nil {
-				removeTemp(s.abs(path.Join(task, t.Name())), false)
+		for _, de := range entries {
+			name := de.Name()
+			if !de.Type().IsRegular() {
+				continue
 			}
-		}
-	}
-	keys := make([]runKey, 0, len(m.latest))
-	for k := range m.latest {
-		keys = append(keys, k)
-	}
-	slices.SortFunc(keys, func(a, b runKey) int {
-		return strings.Compare(a.task+"/"+a.team+"/"+a.tag, b.task+"/"+b.team+"/"+b.tag)
-	})
-	for _, k := range keys {
-		e := m.current(k)
-		prev := m.version(k, e.Version-1)
-		pairs := []struct {
-			cur       string
-			ver, prev *FileInfo
-		}{
-			{currentRunPath(e.Task, e.Team, e.Tag), &e.Normalised, nil},
-			{currentOrigPath(e.Task, e.Team, e.Tag), &e.Original, nil},
-		}
-		if prev != nil {
-			pairs[0].prev, pairs[1].prev = &prev.Normalised, &prev.Original
-		}
-		for _, p := range pairs {
-			if note := s.fixCurrent(p.cur, p.ver, p.prev, e.Version); note != "" {
-				notes = append(notes, note)
+			rel := path.Join(team, name)
+			sum, err := f.hash(rel)
+			if err != nil {
+				continue
 			}
+			copyOf, ok := sums[sum]
+			if !ok {
+				continue
+			}
+			// The version file must really hold those bytes now.
+			if vsum, err := f.hash(copyOf); err != nil || vsum != sum {
+				continue
+			}
+			if err := f.remove(rel); err != nil {
+				notes = append(notes, fmt.Sprintf("cannot remove %s: %v", safetext.Name(rel), err))
+				continue
+			}
+			notes = append(notes, fmt.Sprintf("removed %s, a format-1 file whose bytes are kept in %s", safetext.Name(rel), safetext.Name(copyOf)))
 		}
 	}
-	return notes, nil
-}
-
-func (s *Store) fixCurrent(cur string, ver, prev *FileInfo, version int) string {
-	curAbs := s.abs(cur)
-	if _, err := os.Lstat(curAbs); errors.Is(err, fs.ErrNotExist) {
-		if _, err := os.Stat(s.abs(ver.Path)); err != nil {
-			return fmt.Sprintf("cannot restore %s: %v (run mreval intake verify)", cur, err)
-		}
-		if err := s.linkOver(ver.Path, cur); err != nil {
-			return fmt.Sprintf("cannot restore %s: %v", cur, err)
-		}
-		if err := fsutil.SyncDir(filepath.Dir(curAbs)); err != nil {
-			return fmt.Sprintf("cannot sync %s: %v", filepath.Dir(cur), err)
-		}
-		return fmt.Sprintf("restored %s (version %d), which was missing", cur, version)
-	}
-	if ok, err := sameContent(curAbs, s.abs(ver.Path), *ver); err != nil || ok {
-		return ""
-	}
-	if prev == nil {
-		return ""
-	}
-	if ok, err := sameContent(curAbs, s.abs(prev.Path), *prev); err != nil || !ok {
-		return ""
-	}
-	if err := s.linkOver(ver.Path, cur); err != nil {
-		return fmt.Sprintf("cannot bring %s up to version %d: %v", cur, version, err)
-	}
-	if err := fsutil.SyncDir(filepath.Dir(curAbs)); err != nil {
-		return fmt.Sprintf("cannot sync %s: %v", filepath.Dir(cur), err)
-	}
-	return fmt.Sprintf("brought %s up to version %d (an intake was interrupted before updating it)", cur, version)
-}
-
-// rel names a file of the store relative to its root, for messages.
-func (s *Store) rel(p string) string {
-	if r, err := filepath.Rel(s.Dir, p); err == nil {
-		return filepath.ToSlash(r)
-	}
-	return p
+	return notes
 }

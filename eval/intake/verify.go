@@ -2,14 +2,20 @@ package intake
 
 import (
 	"cmp"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
-	"os"
 	"path"
 	"path/filepath"
 	"slices"
 	"time"
+
+	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // StoredRun is one current run of a store.
@@ -17,13 +23,18 @@ type StoredRun struct {
 	Task, Team, Tag string
 	Version         int
 	// Path is the normalised run of the current version (the immutable
-	// <tag>.vN.run, of which <tag>.run is a link): the file to score.
+	// <tag>/vN.run): the file to score. Read it with ReadRun, which checks
+	// that its bytes are the ones accepted.
 	Path string
 	// Original holds the bytes as submitted.
 	Original string
-	// SHA256 is the hash of the normalised run recorded at intake.
+	// SHA256 and Size pin the normalised run as recorded at intake.
 	SHA256    string
+	Size      int64
 	Submitted time.Time
+
+	dir string // the store, absolute
+	rel string // Path relative to the store
 }
 
 // ListRuns lists the current version of every run in the store at dir,
@@ -32,26 +43,30 @@ type StoredRun struct {
 // place before it names them, so a listing is always of a committed state,
 // even during an intake.
 func ListRuns(dir string) ([]StoredRun, error) {
-	abs, err := filepath.Abs(dir)
+	s, err := openExisting(dir)
 	if err != nil {
 		return nil, err
 	}
-	if st, err := os.Stat(abs); err != nil {
-		return nil, fmt.Errorf("store %s: %w", dir, err)
-	} else if !st.IsDir() {
-		return nil, fmt.Errorf("store %s: not a directory", dir)
-	}
-	m, err := readManifest(abs)
+	f, err := openStoreFS(s.Dir)
 	if err != nil {
 		return nil, err
+	}
+	defer f.close()
+	m, err := readManifest(f)
+	if err != nil {
+		return nil, err
+	}
+	if m.format != Format {
+		return nil, oldFormatError(dir)
 	}
 	runs := make([]StoredRun, 0, len(m.latest))
 	for _, i := range m.latest {
 		e := &m.entries[i]
 		runs = append(runs, StoredRun{
 			Task: e.Task, Team: e.Team, Tag: e.Tag, Version: e.Version,
-			Path: joinPath(abs, e.Normalised.Path), Original: joinPath(abs, e.Original.Path),
-			SHA256: e.Normalised.SHA256, Submitted: e.Time,
+			Path: f.abs(e.Normalised.Path), Original: f.abs(e.Original.Path),
+			SHA256: e.Normalised.SHA256, Size: e.Normalised.Size, Submitted: e.Time,
+			dir: s.Dir, rel: e.Normalised.Path,
 		})
 	}
 	slices.SortFunc(runs, func(a, b StoredRun) int {
@@ -60,13 +75,57 @@ func ListRuns(dir string) ([]StoredRun, error) {
 	return runs, nil
 }
 
+// ErrTampered marks a stored run whose bytes differ from those recorded
+// when it was accepted.
+var ErrTampered = errors.New("stored run changed since intake")
+
+// ReadRun reads the run r names (trecfmt.ReadRun, with lim), without
+// following symbolic links, and checks that the bytes read are the ones the
+// manifest recorded: a run changed after intake is an error naming the
+// file, never a score. The hash is taken of exactly the bytes parsed.
+func (r StoredRun) ReadRun(lim trecfmt.Limits) (*eval.Run, error) {
+	f, err := openStoreFS(r.dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.close()
+	file, st, err := f.openRegular(r.rel)
+	if err != nil {
+		return nil, fmt.Errorf("store %s: %w", safetext.Name(r.dir), err)
+	}
+	defer file.Close()
+	tampered := func(what string) error {
+		return fmt.Errorf("%s: %s; the manifest says %s: %w, so it is not scored (mreval intake verify --store %s lists every change)",
+			safetext.Name(r.Path), what, fmt.Sprint(r.Size)+" bytes with SHA-256 "+r.SHA256, ErrTampered, safetext.Name(r.dir))
+	}
+	if st.Size() != r.Size {
+		return nil, tampered(fmt.Sprintf("%d bytes", st.Size()))
+	}
+	h := sha256.New()
+	limited := io.LimitReader(file, r.Size+1)
+	src, err := trecfmt.NewSource(r.Path, io.NopCloser(io.TeeReader(limited, h)), lim)
+	var run *eval.Run
+	if err == nil {
+		run, err = trecfmt.ReadRun(src, lim)
+	}
+	// Whatever the parser made of it, the verdict on the bytes comes
+	// first: a parse error in a changed file is a changed file.
+	if _, cerr := io.Copy(h, limited); cerr != nil {
+		return nil, f.pathError("read", r.rel, cerr)
+	}
+	if sum := hex.EncodeToString(h.Sum(nil)); sum != r.SHA256 {
+		return nil, tampered("SHA-256 " + sum)
+	}
+	return run, err
+}
+
 // Finding is one discrepancy between the store and its manifest.
 type Finding struct {
 	Path    string `json:"path"` // relative to the store
 	Problem string `json:"problem"`
 }
 
-func (f Finding) String() string { return f.Path + ": " + f.Problem }
+func (f Finding) String() string { return safetext.Name(f.Path) + ": " + f.Problem }
 
 // Verification is the outcome of Verify.
 type Verification struct {
@@ -82,53 +141,72 @@ type Verification struct {
 // OK reports whether the store matches its manifest.
 func (v *Verification) OK() bool { return len(v.Findings) == 0 }
 
+// Problems of files the manifest does not account for.
+const (
+	uncommittedProblem = "not in the manifest (an intake interrupted before its commit leaves complete but uncommitted version files; otherwise the file was added by hand)"
+	notStoreProblem    = "not part of the store"
+	tempProblem        = "temporary file of an interrupted write (the next intake or verify --repair removes it)"
+	stagedProblem      = "staged files of an interrupted intake (the next intake or verify --repair removes them)"
+	linkProblem        = "a symbolic link: the store never follows links (mreval does not make them; remove it)"
+)
+
 // Verify re-hashes every file the manifest names (the original and
-// normalised file of every version, and the current <tag>.run and
-// <tag>.orig) and lists every file of the store the manifest does not
-// account for. It holds the store's lock, so it never sees an intake half
-// done. With repair it first does what the next intake would do after a
-// crash (see Store.recover): remove temporary files and bring lagging
-// current links up to date; otherwise it changes nothing.
+// normalised file of every version) and lists every file of the store the
+// manifest does not account for. It holds the store's lock, so it never
+// sees a commit half done; staging directories of intakes still running
+// are not findings. With repair it first migrates a format-1 store, then
+// does what the next intake would do after a crash (see Store.recover);
+// otherwise it changes nothing, and refuses a format-1 store with an error
+// saying to repair it.
 func Verify(dir string, repair bool) (*Verification, error) {
 	s, err := openExisting(dir)
 	if err != nil {
 		return nil, err
 	}
-	lk, err := s.lock(repair)
+	f, err := openStoreFS(s.Dir)
+	if err != nil {
+		return nil, err
+	}
+	defer f.close()
+	lk, err := lockStore(f, repair)
 	if err != nil {
 		return nil, err
 	}
 	defer lk.unlock()
-	m, err := readManifest(s.Dir)
+	m, err := readManifest(f)
 	if err != nil {
 		return nil, err
 	}
-	out := &Verification{Runs: len(m.latest), Versions: len(m.entries)}
-	if repair {
-		if out.Repairs, err = s.recover(m); err != nil {
+	out := &Verification{}
+	if m.format != Format {
+		if !repair {
+			return nil, oldFormatError(dir)
+		}
+		if out.Repairs, err = s.migrate(f); err != nil {
+			return nil, err
+		}
+		if m, err = readManifest(f); err != nil {
 			return nil, err
 		}
 	}
+	out.Runs, out.Versions = len(m.latest), len(m.entries)
+	if repair {
+		out.Repairs = append(out.Repairs, s.recover(f, m)...)
+	}
 	known := map[string]bool{}
-	check := func(rel string, info FileInfo, what string) {
+	check := func(info FileInfo, what string) {
+		rel := info.Path
 		known[rel] = true
 		out.Files++
-		st, err := os.Lstat(s.abs(rel))
+		sum, err := f.hash(rel)
+		var le *LinkError
 		switch {
 		case errors.Is(err, fs.ErrNotExist):
 			out.Findings = append(out.Findings, Finding{rel, what + " is missing"})
-			return
+		case errors.As(err, &le):
+			out.Findings = append(out.Findings, Finding{rel, what + " is reached through " + safetext.Name(s.rel(le.Path)) + ", " + linkProblem})
 		case err != nil:
-			out.Findings = append(out.Findings, Finding{rel, err.Error()})
-			return
-		case !st.Mode().IsRegular():
-			out.Findings = append(out.Findings, Finding{rel, what + " is not a regular file"})
-			return
-		}
-		sum, err := hashFile(s.abs(rel))
-		switch {
-		case err != nil:
-			out.Findings = append(out.Findings, Finding{rel, err.Error()})
+			out.Findings = append(out.Findings, Finding{rel, what + ": " + err.Error()})
 		case sum.size != info.Size:
 			out.Findings = append(out.Findings, Finding{rel, fmt.Sprintf("%s has %d bytes; the manifest says %d", what, sum.size, info.Size)})
 		case sum.sum != info.SHA256:
@@ -138,91 +216,139 @@ func Verify(dir string, repair bool) (*Verification, error) {
 	for i := range m.entries {
 		e := &m.entries[i]
 		v := fmt.Sprintf("version %d", e.Version)
-		check(e.Original.Path, e.Original, "the original of "+v)
-		check(e.Normalised.Path, e.Normalised, "the normalised run of "+v)
+		check(e.Original, "the original of "+v)
+		check(e.Normalised, "the normalised run of "+v)
 	}
-	for _, i := range m.latest {
-		e := &m.entries[i]
-		v := fmt.Sprintf("version %d", e.Version)
-		check(currentRunPath(e.Task, e.Team, e.Tag), e.Normalised, "the current run (should be "+v+")")
-		check(currentOrigPath(e.Task, e.Team, e.Tag), e.Original, "the current original (should be "+v+")")
-	}
-	out.Findings = append(out.Findings, s.untracked(known)...)
+	out.Findings = append(out.Findings, s.untracked(f, known)...)
 	slices.SortStableFunc(out.Findings, func(a, b Finding) int { return cmp.Compare(a.Path, b.Path) })
 	return out, nil
 }
 
-// untracked lists what is in the store but not in the manifest.
-func (s *Store) untracked(known map[string]bool) []Finding {
+// rel names a file of the store relative to its root, for messages.
+func (s *Store) rel(p string) string {
+	if r, err := filepath.Rel(s.Dir, p); err == nil {
+		return filepath.ToSlash(r)
+	}
+	return p
+}
+
+// untracked lists what is in the store but not in the manifest, descending
+// into no symbolic link.
+func (s *Store) untracked(f *storeFS, known map[string]bool) []Finding {
 	var out []Finding
 	add := func(rel, problem string) { out = append(out, Finding{rel, problem}) }
-	root, err := os.ReadDir(s.Dir)
+	root, err := f.readDir(".")
 	if err != nil {
 		return []Finding{{".", err.Error()}}
 	}
 	for _, de := range root {
 		name := de.Name()
 		switch {
-		case name == ManifestName || name == lockName:
-		case name == stagingName && de.IsDir():
-			staged, _ := os.ReadDir(filepath.Join(s.Dir, stagingName))
-			for _, f := range staged {
-				add(path.Join(stagingName, f.Name()), "staged file of an interrupted intake (the next intake or verify --repair removes it)")
+		case de.Type()&fs.ModeSymlink != 0:
+			add(name, linkProblem)
+		case name == ManifestName || name == lockName || name == format1ManifestName:
+			if !de.Type().IsRegular() {
+				add(name, "not a regular file")
 			}
+		case name == stagingName && de.IsDir():
+			out = append(out, s.untrackedStaging(f)...)
 		case (name == tasks[0] || name == tasks[1]) && de.IsDir():
-			out = append(out, s.untrackedTask(name, known)...)
-		case isTempName(name):
-			add(name, "temporary file of an interrupted write (the next intake or verify --repair removes it)")
+			out = append(out, s.untrackedTask(f, name, known)...)
+		case isTempName(name) && de.Type().IsRegular():
+			add(name, tempProblem)
 		default:
-			add(name, "not part of the store")
+			add(name, notStoreProblem)
 		}
 	}
 	return out
 }
 
-func (s *Store) untrackedTask(task string, known map[string]bool) []Finding {
+func (s *Store) untrackedStaging(f *storeFS) []Finding {
+	entries, err := f.readDir(stagingName)
+	if err != nil {
+		return []Finding{{stagingName, err.Error()}}
+	}
 	var out []Finding
-	teams, err := os.ReadDir(s.abs(task))
+	for _, de := range entries {
+		rel := path.Join(stagingName, de.Name())
+		switch {
+		case de.Type()&fs.ModeSymlink != 0:
+			out = append(out, Finding{rel, linkProblem})
+		case de.IsDir():
+			d, err := claimStaging(f, rel)
+			switch {
+			case err != nil:
+				out = append(out, Finding{rel, err.Error()})
+			case d != nil:
+				d.Close()
+				out = append(out, Finding{rel, stagedProblem})
+			}
+			// d == nil: a running intake's.
+		default:
+			out = append(out, Finding{rel, stagedProblem})
+		}
+	}
+	return out
+}
+
+func (s *Store) untrackedTask(f *storeFS, task string, known map[string]bool) []Finding {
+	var out []Finding
+	teams, err := f.readDir(task)
 	if err != nil {
 		return []Finding{{task, err.Error()}}
 	}
 	for _, t := range teams {
 		rel := path.Join(task, t.Name())
-		if !t.IsDir() || CheckName("team name", t.Name()) != nil {
-			out = append(out, Finding{rel, "not part of the store"})
+		switch {
+		case t.Type()&fs.ModeSymlink != 0:
+			out = append(out, Finding{rel, linkProblem})
+			continue
+		case !t.IsDir() || checkStoredName("team name", t.Name()) != nil:
+			out = append(out, Finding{rel, notStoreProblem})
 			continue
 		}
-		files, err := os.ReadDir(s.abs(rel))
+		tags, err := f.readDir(rel)
 		if err != nil {
 			out = append(out, Finding{rel, err.Error()})
 			continue
 		}
-		for _, f := range files {
-			frel := path.Join(rel, f.Name())
+		for _, tg := range tags {
+			trel := path.Join(rel, tg.Name())
 			switch {
-			case known[frel]:
-			case isTempName(f.Name()):
-				out = append(out, Finding{frel, "temporary file of an interrupted write (the next intake or verify --repair removes it)"})
+			case tg.Type()&fs.ModeSymlink != 0:
+				out = append(out, Finding{trel, linkProblem})
+			case tg.IsDir() && checkStoredName("run tag", tg.Name()) == nil:
+				out = append(out, s.untrackedTag(f, trel, known)...)
+			case tg.Type().IsRegular():
+				out = append(out, Finding{trel, notStoreProblem + " (a team's directory holds only run tag directories; a file left from format 1 whose bytes are kept elsewhere is removed by verify --repair)"})
 			default:
-				out = append(out, Finding{frel, "not in the manifest (an intake interrupted before its commit leaves complete but uncommitted version files; otherwise the file was added by hand)"})
+				out = append(out, Finding{trel, notStoreProblem})
 			}
 		}
 	}
 	return out
 }
 
-// openExisting opens a store that must exist already.
-func openExisting(dir string) (*Store, error) {
-	abs, err := filepath.Abs(dir)
+func (s *Store) untrackedTag(f *storeFS, rel string, known map[string]bool) []Finding {
+	files, err := f.readDir(rel)
 	if err != nil {
-		return nil, err
+		return []Finding{{rel, err.Error()}}
 	}
-	st, err := os.Stat(abs)
-	if err != nil {
-		return nil, fmt.Errorf("store %s: %w", dir, err)
+	var out []Finding
+	for _, fi := range files {
+		frel := path.Join(rel, fi.Name())
+		_, _, isVersion := parseVersionFileName(fi.Name())
+		switch {
+		case known[frel]:
+		case fi.Type()&fs.ModeSymlink != 0:
+			out = append(out, Finding{frel, linkProblem})
+		case isTempName(fi.Name()) && fi.Type().IsRegular():
+			out = append(out, Finding{frel, tempProblem})
+		case isVersion && fi.Type().IsRegular():
+			out = append(out, Finding{frel, uncommittedProblem})
+		default:
+			out = append(out, Finding{frel, notStoreProblem})
+		}
 	}
-	if !st.IsDir() {
-		return nil, fmt.Errorf("store %s: not a directory", dir)
-	}
-	return &Store{Dir: abs}, nil
+	return out
 }
