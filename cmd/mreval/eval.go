@@ -48,7 +48,7 @@ Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 			&cli.Float64Flag{Name: "max-level", Value: 3, Usage: "top level of the grading scale (nERR, RBP)"},
 			&cli.BoolFlag{Name: "condensed", Usage: "graded NTCIR measures on condensed lists (unjudged documents removed)"},
 			&cli.StringFlag{Name: "task", Value: "A", Usage: "subtask whose official measures are the default: A or B"},
-		}, constraintFlags()...),
+		}, append(constraintFlags(), expectFlags()...)...),
 		Action: evalAction,
 	})
 }
@@ -63,6 +63,10 @@ func evalAction(c *cli.Context) error {
 		return err
 	}
 	specs := c.StringSlice("m")
+	exp, err := readExpect(c, &specs)
+	if err != nil {
+		return err
+	}
 	defaults, ok := officialMeasures[strings.ToUpper(c.String("task"))]
 	if !ok {
 		return usagef("--task must be A or B, not %q", c.String("task"))
@@ -117,6 +121,9 @@ func evalAction(c *cli.Context) error {
 			fmt.Fprintf(c.App.ErrWriter, "mreval: warning: %s\n", w)
 		}
 		results = append(results, res)
+	}
+	if exp != nil {
+		return exp.check(c, results)
 	}
 	return write(c.App.Writer, results, report.EvalOptions{PerTopic: c.Bool("q")})
 }
