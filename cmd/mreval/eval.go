@@ -45,10 +45,8 @@ Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 			&cli.StringFlag{Name: "collection", Usage: "take the qrels of a shipped collection (" + strings.Join(collection.Names(), ", ") + "); all arguments are runs"},
 			&cli.StringFlag{Name: "split", Usage: "with --collection: score only its train or test topics"},
 			&cli.StringFlag{Name: "epsilon", Value: "0", Usage: "near@k tolerance: points, or 'noise' for each topic's fine-tuning σ (needs --collection recycling)"},
-			&cli.Float64Flag{Name: "max-level", Value: 3, Usage: "top level of the grading scale (nERR, RBP)"},
-			&cli.BoolFlag{Name: "condensed", Usage: "graded NTCIR measures on condensed lists (unjudged documents removed)"},
 			&cli.StringFlag{Name: "task", Value: "A", Usage: "subtask whose official measures are the default: A or B"},
-		}, append(constraintFlags(), expectFlags()...)...),
+		}, append(constraintFlags(), listFlags()...)...),
 		Action: evalAction,
 	})
 }
@@ -63,10 +61,6 @@ func evalAction(c *cli.Context) error {
 		return err
 	}
 	specs := c.StringSlice("m")
-	exp, err := readExpect(c, &specs)
-	if err != nil {
-		return err
-	}
 	defaults, ok := officialMeasures[strings.ToUpper(c.String("task"))]
 	if !ok {
 		return usagef("--task must be A or B, not %q", c.String("task"))
@@ -85,10 +79,8 @@ func evalAction(c *cli.Context) error {
 	opts := measure.DefaultOptions()
 	opts.Gain = gain
 	opts.RelevanceLevel = int64(c.Int("l"))
-	opts.MaxLevel = c.Float64("max-level")
-	opts.Condensed = c.Bool("condensed")
-	if opts.MaxLevel <= 0 {
-		return usagef("--max-level must be positive")
+	if err := setListOptions(c, opts, measures, measure.GradingScale(qrels), qrels.File, c.String("collection")); err != nil {
+		return err
 	}
 	topics, err := evalTopics(c, qrels)
 	if err != nil {
@@ -102,6 +94,7 @@ func evalAction(c *cli.Context) error {
 		return err
 	}
 	var results []*measure.Result
+	warned := map[string]bool{}
 	for _, path := range runPaths {
 		run, err := trecfmt.ReadRunFile(path, trecfmt.DefaultLimits)
 		if err != nil {
@@ -118,12 +111,13 @@ func evalAction(c *cli.Context) error {
 		}
 		res := measure.Evaluate(qrels, run, cfg)
 		for _, w := range res.Warnings {
-			fmt.Fprintf(c.App.ErrWriter, "mreval: warning: %s\n", w)
+			// Warnings about the qrels repeat for every run; say them once.
+			if !warned[w] {
+				warned[w] = true
+				fmt.Fprintf(c.App.ErrWriter, "mreval: warning: %s\n", w)
+			}
 		}
 		results = append(results, res)
-	}
-	if exp != nil {
-		return exp.check(c, results)
 	}
 	return write(c.App.Writer, results, report.EvalOptions{PerTopic: c.Bool("q")})
 }

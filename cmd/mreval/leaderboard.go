@@ -68,7 +68,7 @@ Same inputs and --seed give byte-identical output.`,
 			&cli.StringFlag{Name: "scatter-run", Usage: "html: run whose scores are plotted against the true values (default: the top run)"},
 			&cli.BoolFlag{Name: "timestamp", Usage: "print the time the report was made (output then differs between calls)"},
 			leaderboardNoiseFlag, leaderboardNoNoiseFlag, leaderboardNoiseDrawsFlag,
-		}, constraintFlags()...),
+		}, append(constraintFlags(), listFlags()...)...),
 		Action: leaderboardAction,
 	})
 }
@@ -81,6 +81,7 @@ type lbInput struct {
 	collection string
 	qrelsName  string
 	topicsFrom string
+	judgedTop  float64 // measure.GradingScale of the qrels before restricting them
 }
 
 func leaderboardAction(c *cli.Context) error {
@@ -139,6 +140,9 @@ func leaderboardAction(c *cli.Context) error {
 	}
 
 	cfg := measure.Config{Measures: measures, Options: measure.DefaultOptions()}
+	if err := setListOptions(c, cfg.Options, measures, in.judgedTop, in.qrelsName, in.collection); err != nil {
+		return err
+	}
 	cons, err := loadConstraint(c, in.collection)
 	if err != nil {
 		return err
@@ -244,6 +248,7 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 		}
 		in.topicsFrom = f
 	}
+	in.judgedTop = measure.GradingScale(in.qrels)
 	if topics != nil {
 		if missing := trecfmt.RestrictTopics(topics, in.qrels); len(missing) > 0 {
 			return nil, fmt.Errorf("%s: %d listed topics have no judgments in %s: %s", in.topicsFrom, len(missing), in.qrelsName, strings.Join(missing, ", "))

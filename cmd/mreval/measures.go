@@ -25,11 +25,11 @@ func init() {
 				return err
 			}
 			if c.NArg() == 0 {
-				fmt.Fprintln(w, "Measures (name: parameters; * = trec_eval's own, printed byte-identically):")
+				fmt.Fprintln(w, "Measures (name: parameters; * = trec_eval's own, printed byte-identically; + = NTCIREVAL's):")
 				for _, f := range measure.Families() {
-					mark := " "
-					if f.Trec {
-						mark = "*"
+					mark := map[string]string{"trec_eval": "*", "NTCIREVAL": "+"}[f.Convention()]
+					if mark == "" {
+						mark = " "
 					}
 					fmt.Fprintf(w, "%s %-12s %-8s %s\n", mark, f.Name, paramSyntax(f), f.Summary)
 				}
@@ -38,11 +38,16 @@ func init() {
 				return nil
 			}
 			for _, name := range c.Args().Slice() {
-				m, err := measure.Parse(name)
-				if err != nil {
-					return usageError{err}
+				// A bare family name (prec, regret) is explained even
+				// where scoring needs a parameter.
+				f, ok := measure.Lookup(name)
+				if !ok {
+					m, err := measure.Parse(name)
+					if err != nil {
+						return usageError{err}
+					}
+					f = m.Family
 				}
-				f := m.Family
 				fmt.Fprintf(w, "%s", f.Name)
 				if len(f.Aliases) > 0 {
 					fmt.Fprintf(w, " (also: %s)", strings.Join(f.Aliases, ", "))
@@ -62,10 +67,37 @@ func init() {
 					dir = "lower is better"
 				}
 				fmt.Fprintf(w, "    Direction: %s.\n", dir)
+				for _, line := range wrapWords("Convention: "+conventions[f.Convention()]+".", 76) {
+					fmt.Fprintf(w, "    %s\n", line)
+				}
 			}
 			return nil
 		},
 	})
+}
+
+// conventions say what following each measure.Family.Convention means.
+var conventions = map[string]string{
+	"trec_eval": "trec_eval 9.0.8, byte-identical (its order: scores compared as 32-bit floats, ties by docno descending; relevant = level ≥ -l; --order file and --condensed are refused)",
+	"NTCIREVAL": "NTCIREVAL, as pyNTCIREVAL computes it (run order: --order, score by default with float64 scores; --condensed applies; relevant = level > 0; undefined without relevant documents)",
+	"mreval":    "mreval's own definition, as the text above gives it (run order: --order; --condensed applies unless the text says otherwise)",
+}
+
+// wrapWords breaks text into lines of at most width bytes at spaces.
+func wrapWords(text string, width int) []string {
+	var lines []string
+	line := ""
+	for _, word := range strings.Fields(text) {
+		if line != "" && len(line)+1+len(word) > width {
+			lines = append(lines, line)
+			line = ""
+		}
+		if line != "" {
+			line += " "
+		}
+		line += word
+	}
+	return append(lines, line)
 }
 
 func paramSyntax(f *measure.Family) string {
@@ -94,7 +126,7 @@ func formatParams(ps []float64) string {
 func measuresMarkdown() string {
 	var b strings.Builder
 	for _, f := range measure.Families() {
-		fmt.Fprintf(&b, "### `%s`%s\n\n", f.Name, map[bool]string{true: " (trec_eval)", false: ""}[f.Trec])
+		fmt.Fprintf(&b, "### `%s`%s\n\n", f.Name, map[string]string{"trec_eval": " (trec_eval)", "NTCIREVAL": " (NTCIREVAL)"}[f.Convention()])
 		fmt.Fprintf(&b, "%s.", f.Summary)
 		if len(f.Aliases) > 0 {
 			fmt.Fprintf(&b, " Also: `%s`.", strings.Join(f.Aliases, "`, `"))

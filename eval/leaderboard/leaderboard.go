@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"math/big"
 	"slices"
 	"strings"
 
@@ -506,6 +507,20 @@ func computeMeasure(col measure.Column, scores [][]float64, opt Options) (canonS
 			return cs, e
 		}
 	}
+	// The means that are shown, ranked and lettered are exact means: equal
+	// multisets of per-topic scores give the same bits whatever the topic
+	// order, so runs with equal scores share a rank (stats' shifted sum
+	// depends on the first topic).
+	for r := range cs.runs {
+		if cs.runs[r].Err == nil {
+			cs.runs[r].Mean = exactMean(scores[r], nil)
+		}
+	}
+	if cs.hsdErr == nil {
+		for r := range cs.hsd.Means {
+			cs.hsd.Means[r] = exactMean(scores[r], cs.hsd.Topics)
+		}
+	}
 
 	// Letters: the CLD puts the highest mean first and names its letter
 	// "a"; for a lower-is-better measure the means are negated so that "a"
@@ -676,4 +691,37 @@ func present(col measure.Column, cs canonStats, order []int, topics []string, al
 		}
 	}
 	return m
+}
+
+// exactMean returns the mean of the defined (non-NaN) values of x, or of
+// x[t] for t in topics when topics is not nil: the exact sum, divided by
+// their number and rounded once to the nearest float64. It depends on the
+// multiset of values only, never on their order, and a constant gives back
+// exactly itself. The values are finite (stats has checked them).
+func exactMean(x []float64, topics []int) float64 {
+	// 2200 bits hold the exact sum of up to 2^100 float64 values: their
+	// binary exponents span 2^-1074 to 2^1023.
+	sum := new(big.Float).SetPrec(2200)
+	var term big.Float
+	n := 0
+	add := func(v float64) {
+		if !math.IsNaN(v) {
+			sum.Add(sum, term.SetFloat64(v))
+			n++
+		}
+	}
+	if topics == nil {
+		for _, v := range x {
+			add(v)
+		}
+	} else {
+		for _, t := range topics {
+			add(x[t])
+		}
+	}
+	if n == 0 {
+		return math.NaN()
+	}
+	mean, _ := new(big.Float).SetPrec(53).Quo(sum, new(big.Float).SetInt64(int64(n))).Float64()
+	return mean
 }

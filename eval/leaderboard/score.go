@@ -2,6 +2,7 @@ package leaderboard
 
 import (
 	"fmt"
+	"math"
 	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval"
@@ -13,6 +14,20 @@ import (
 // that all runs are averaged over the same topics and a run cannot gain by
 // leaving out hard topics. q and the runs should already be restricted to
 // the evaluation topics (trecfmt.RestrictTopics).
+//
+// Every value is defined or undefined for all runs alike. A measure can be
+// undefined for a run's ranking of a topic where another ranking has a
+// value: a correlation of an empty ranking or of constant scores, judged@k
+// of an empty ranking. There the run gets the value of an empty ranking, or
+// 0 (no information) when that is undefined too, so leaving a topic out
+// can never raise a run's mean. A topic where even the ideal ranking (the
+// judged documents scored by their values) has no value — a correlation
+// over one judged document or constant judgments, an NTCIR measure without
+// relevant documents — is undefined for every run. Means, ranks and the
+// Tukey HSD letters therefore use one topic set. Per-topic `eval` output
+// keeps null for what is mathematically undefined; only the leaderboard
+// fills in (PerTopic is changed in place; All and Undefined keep
+// Evaluate's values).
 //
 // The warnings say which runs miss topics and repeat the evaluation's own
 // warnings once each. progress, if not nil, is called after each run with
@@ -31,9 +46,14 @@ func Score(q *eval.Qrels, runs []*eval.Run, cfg measure.Config, progress func(do
 	if progress != nil {
 		progress(0, len(runs))
 	}
+	ideal := measure.Evaluate(q, idealRun(q), cfg)
+	empty := measure.Evaluate(q, &eval.Run{Tag: "empty", ByID: map[string]*eval.Ranking{}}, cfg)
 	for i, run := range runs {
 		res := measure.Evaluate(q, run, cfg)
 		results[i] = res
+		if filled := fillUninformative(res, ideal, empty); len(filled) > 0 {
+			warn(fmt.Sprintf("%s: run %s: %s", run.File, run.Tag, strings.Join(filled, "; ")))
+		}
 		var missing []string
 		for t, in := range res.InRun {
 			if !in {
@@ -53,6 +73,53 @@ func Score(q *eval.Qrels, runs []*eval.Run, cfg measure.Config, progress func(do
 		}
 	}
 	return results, warnings
+}
+
+// idealRun ranks every judged document of q by its judged value (its score).
+func idealRun(q *eval.Qrels) *eval.Run {
+	run := &eval.Run{Tag: "ideal", Topics: q.Topics, ByID: make(map[string]*eval.Ranking, len(q.Topics))}
+	for _, topic := range q.Topics {
+		tq := q.ByID[topic]
+		r := &eval.Ranking{Topic: topic, Entries: make([]eval.Entry, 0, len(tq.Docs))}
+		for _, d := range tq.Docs {
+			r.Entries = append(r.Entries, eval.Entry{Doc: d, Score: tq.Value[d]})
+		}
+		eval.SortEntries(r.Entries)
+		run.ByID[topic] = r
+	}
+	return run
+}
+
+// fillUninformative makes res defined exactly where ideal is (see Score):
+// an undefined value the ideal ranking has becomes the empty ranking's
+// value, or 0; a value the ideal ranking lacks becomes undefined. It
+// returns, per measure, the ranked topics it filled in (the run's missing
+// topics are reported apart).
+func fillUninformative(res, ideal, empty *measure.Result) []string {
+	var filled []string
+	for c, col := range res.Columns {
+		var topics []string
+		for i := range res.Topics {
+			v, defined := res.PerTopic[i][c], !math.IsNaN(ideal.PerTopic[i][c])
+			switch {
+			case defined && math.IsNaN(v):
+				res.PerTopic[i][c] = empty.PerTopic[i][c]
+				if math.IsNaN(res.PerTopic[i][c]) {
+					res.PerTopic[i][c] = 0
+				}
+				if res.InRun[i] {
+					topics = append(topics, res.Topics[i])
+				}
+			case !defined && !math.IsNaN(v):
+				res.PerTopic[i][c] = math.NaN()
+			}
+		}
+		if len(topics) > 0 {
+			filled = append(filled, fmt.Sprintf("%s is undefined for its ranking of %s (constant scores?) and scores as an empty ranking there (no information: 0 for a correlation): %s",
+				col.Name, plural(len(topics), "1 topic", "topics"), strings.Join(topics, ", ")))
+		}
+	}
+	return filled
 }
 
 func plural(n int, one, many string) string {

@@ -18,13 +18,13 @@ the run as submitted, before condensing. Cf. Buckley and Voorhees,
 		Params: Cutoffs, Domain: CutoffDomain,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			for j, c := range cutoffs {
-				k := min(int(c), len(t.Ranked))
+				k := min(int(c), len(t.Submitted))
 				if k == 0 {
 					out[j] = undefined
 					continue
 				}
 				n := 0
-				for _, e := range t.Ranked[:k] {
+				for _, e := range t.Submitted[:k] {
 					if _, ok := t.Qrels.Value[e.Doc]; ok {
 						n++
 					}

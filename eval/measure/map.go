@@ -3,9 +3,8 @@ package measure
 func init() {
 	Register(&Family{
 		Name:    "map",
-		Aliases: []string{"ap"},
 		Summary: "mean average precision",
-		Help: `Average precision (trec_eval's map; NTCIR's AP):
+		Help: `Average precision as trec_eval computes it (NTCIREVAL's is 'ap'):
     AP = (1/R) Σ_{i: doc i relevant} P@i
 where R = num_rel and P@i the precision at rank i. 0 when R = 0.
 Binary relevance: level ≥ the relevance level (default 1).

@@ -120,6 +120,10 @@ type Family struct {
 	// Trec marks the families whose output trec_eval defines; their `all`
 	// lines follow trec_eval's formatting and averaging exactly.
 	Trec bool
+	// NTCIR marks the families that follow NTCIREVAL (eval/ntcir): run
+	// order per Options.Order, condensed lists with Options.Condensed,
+	// relevant = level > 0, undefined without relevant documents.
+	NTCIR bool
 	// Integer values are printed without decimals (num_q, num_ret, ...).
 	Integer bool
 	// PerTopic is false for num_q, which trec_eval prints only as `all`.
@@ -173,6 +177,20 @@ func Families() []*Family {
 		return strings.Compare(strings.ToLower(a.Name), strings.ToLower(b.Name))
 	})
 	return out
+}
+
+// Convention names the reference whose definition a family follows:
+// "trec_eval" (byte-identical to trec_eval 9.0.8), "NTCIREVAL" (as
+// pyNTCIREVAL computes it) or "mreval" (the kit's own definition; its help
+// cites the source).
+func (f *Family) Convention() string {
+	switch {
+	case f.Trec:
+		return "trec_eval"
+	case f.NTCIR:
+		return "NTCIREVAL"
+	}
+	return "mreval"
 }
 
 // Lookup finds a family by name or alias, case-insensitively.
@@ -410,10 +428,14 @@ type Topic struct {
 	// Qrels holds the topic's judgments; never nil (empty when the topic
 	// has none).
 	Qrels *eval.TopicQrels
-	// Ranked is the run's list in evaluation order (empty when the run
-	// lacks the topic).
-	Ranked []eval.Entry
-	Opts   *Options
+	// Ranked is the run's list in run order — evaluation order, or file
+	// order with Options.Order = OrderFile — without unjudged documents
+	// when Options.Condensed (empty when the run lacks the topic).
+	// Submitted is the same before condensing (judged@k). trec_eval's
+	// measures read neither: TrecRanked is always trec_eval's list.
+	Ranked    []eval.Entry
+	Submitted []eval.Entry
+	Opts      *Options
 
 	// Under a constraint (Config.Feasible), Ranked and Qrels hold the
 	// feasible models only; Unfiltered and UnfilteredQrels the whole run
@@ -422,7 +444,8 @@ type Topic struct {
 	Unfiltered      []eval.Entry
 	UnfilteredQrels *eval.TopicQrels
 
-	trecRels   []int64 // trec_eval's relevance list, see TrecRels
+	given      []eval.Entry // the list as given, in evaluation order
+	trecRels   []int64      // trec_eval's relevance list, see TrecRels
 	trecRanked []eval.Entry
 	trecDone   bool
 

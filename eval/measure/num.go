@@ -19,7 +19,7 @@ qrels. Printed only in the 'all' lines, as trec_eval does.`,
 		Summary: "number of retrieved documents",
 		Help:    `Number of documents the run retrieved for the topic (summed over topics in 'all').`,
 		Trec:    true, Integer: true, Aggregation: Sum,
-		Calc: func(t *Topic, _ []float64, out []float64) { out[0] = float64(len(t.Ranked)) },
+		Calc: func(t *Topic, _ []float64, out []float64) { out[0] = float64(len(t.TrecRanked())) },
 	})
 	Register(&Family{
 		Name:    "num_rel",

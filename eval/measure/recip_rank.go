@@ -3,10 +3,11 @@ package measure
 func init() {
 	Register(&Family{
 		Name:    "recip_rank",
-		Aliases: []string{"rr", "mrr"},
+		Aliases: []string{"mrr"},
 		Summary: "reciprocal rank of the first relevant document",
 		Help: `RR = 1/r where r is the rank of the first relevant retrieved document;
-0 when none is retrieved. Binary relevance (level ≥ -l, default 1).`,
+0 when none is retrieved. Binary relevance (level ≥ -l, default 1).
+trec_eval's order and rule; NTCIREVAL's reciprocal rank is 'rr'.`,
 		Trec: true,
 		Calc: func(t *Topic, _ []float64, out []float64) {
 			out[0] = 0

@@ -1,8 +1,11 @@
 package measure
 
 import (
+	"cmp"
+	"fmt"
 	"math"
 	"slices"
+	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval"
 )
@@ -45,19 +48,71 @@ type Options struct {
 	// counts as relevant for binary measures (default 1).
 	RelevanceLevel int64
 	// MaxLevel is the top level of the grading scale for nERR and RBP
-	// (the PMR scale 0–3: 3).
+	// (the PMR scale 0–3: 3); 0 takes the highest level judged in the
+	// qrels given to Evaluate.
 	MaxLevel float64
 	// Epsilon is near@k's tolerance in qrels units; EpsilonByTopic, when
 	// it has the topic, overrides it (ε = the topic's noise σ_t).
 	Epsilon        float64
 	EpsilonByTopic map[string]float64
-	// Condensed removes unjudged documents from the ranked list before the
-	// graded measures (NTCIREVAL's condensed-list variants).
+	// Condensed removes unjudged documents from the ranked list of every
+	// measure but trec_eval's (NTCIREVAL's condensed lists; judged@k reads
+	// the list before condensing).
 	Condensed bool
+	// Order is the run order of every measure but trec_eval's.
+	Order RunOrder
+}
+
+// RunOrder is the order in which a run's list is read.
+type RunOrder int
+
+const (
+	// OrderScore: score descending, ties by docno descending
+	// (eval.CompareEntries, trec_eval's rule with float64 scores).
+	OrderScore RunOrder = iota
+	// OrderFile: the order of the lines in the run file, as NTCIREVAL
+	// reads a ranked list.
+	OrderFile
+)
+
+// ParseOrder parses an --order value.
+func ParseOrder(s string) (RunOrder, bool) {
+	switch s {
+	case "score", "":
+		return OrderScore, true
+	case "file":
+		return OrderFile, true
+	}
+	return 0, false
 }
 
 // DefaultOptions are trec_eval's and the task's defaults.
-func DefaultOptions() *Options { return &Options{Gain: GainLinear, RelevanceLevel: 1, MaxLevel: 3} }
+func DefaultOptions() *Options { return &Options{Gain: GainLinear, RelevanceLevel: 1} }
+
+// CheckOptions refuses a list option a measure cannot follow: trec_eval's
+// measures are defined on trec_eval's list (score order, nothing removed),
+// so OrderFile and Condensed do not apply to them, and combining them is
+// an error rather than a silent no-op. num_q and num_rel never read the
+// list and are accepted.
+func CheckOptions(ms []*Measure, opts *Options) error {
+	var option string
+	switch {
+	case opts == nil:
+		return nil
+	case opts.Condensed:
+		option = "--condensed"
+	case opts.Order == OrderFile:
+		option = "--order file"
+	default:
+		return nil
+	}
+	for _, m := range ms {
+		if f := m.Family; f.Trec && f.Name != "num_q" && f.Name != "num_rel" {
+			return fmt.Errorf("%s does not apply to %s, which follows trec_eval (score order, unjudged documents kept); use NTCIREVAL's measures (ap, rr, prec@k, msndcg@k, q, nerr@k, …) or drop %s", option, strings.Join(m.Names, ", "), option)
+		}
+	}
+	return nil
+}
 
 // NewTopic prepares a topic for scoring. q may be nil (no judgments) and
 // ranked may be nil (topic absent from the run).
@@ -68,7 +123,31 @@ func NewTopic(id string, q *eval.TopicQrels, ranked []eval.Entry, opts *Options)
 	if opts == nil {
 		opts = DefaultOptions()
 	}
-	return &Topic{ID: id, Qrels: q, Ranked: ranked, Opts: opts}
+	t := &Topic{ID: id, Qrels: q, given: ranked, Opts: opts}
+	t.arrange()
+	return t
+}
+
+// arrange derives Submitted and Ranked from the list as given: put into
+// file order with OrderFile (stable, so entries built in memory, all
+// line 0, keep their order), then without unjudged documents when
+// condensed.
+func (t *Topic) arrange() {
+	t.Submitted = t.given
+	byLine := func(a, b eval.Entry) int { return cmp.Compare(a.Line, b.Line) }
+	if t.Opts.Order == OrderFile && !slices.IsSortedFunc(t.given, byLine) {
+		t.Submitted = slices.Clone(t.given)
+		slices.SortStableFunc(t.Submitted, byLine)
+	}
+	t.Ranked = t.Submitted
+	if t.Opts.Condensed {
+		t.Ranked = make([]eval.Entry, 0, len(t.Submitted))
+		for _, e := range t.Submitted {
+			if _, judged := t.Qrels.Value[e.Doc]; judged {
+				t.Ranked = append(t.Ranked, e)
+			}
+		}
+	}
 }
 
 // TrecLevel is trec_eval's reading of a judged value: atol() of the text,
@@ -109,14 +188,15 @@ func (t *Topic) TrecRels() []int64 {
 	return rels
 }
 
-// TrecRanked returns the ranked list in trec_eval's order (see TrecRels).
+// TrecRanked returns the ranked list in trec_eval's order (see TrecRels),
+// whatever Options.Order and Options.Condensed say.
 func (t *Topic) TrecRanked() []eval.Entry {
-	if t.trecRanked != nil || len(t.Ranked) == 0 {
+	if t.trecRanked != nil || len(t.given) == 0 {
 		return t.trecRanked
 	}
-	t.trecRanked = t.Ranked
-	if needsFloat32Order(t.Ranked) {
-		t.trecRanked = slices.Clone(t.Ranked)
+	t.trecRanked = t.given
+	if needsFloat32Order(t.given) {
+		t.trecRanked = slices.Clone(t.given)
 		slices.SortFunc(t.trecRanked, func(a, b eval.Entry) int {
 			return eval.CompareEntries(
 				eval.Entry{Doc: a.Doc, Score: float64(float32(a.Score))},
@@ -188,7 +268,8 @@ func (t *Topic) valueRange() (lo, hi float64) {
 }
 
 // restrict limits the topic to feasible documents, keeping the unfiltered
-// run and judgments for the constraint-aware measures.
+// run (in run order, condensed like Ranked) and judgments for the
+// constraint-aware measures.
 func (t *Topic) restrict(feasible func(string) bool) {
 	t.Feasible = feasible
 	t.Unfiltered, t.UnfilteredQrels = t.Ranked, t.Qrels
@@ -201,11 +282,12 @@ func (t *Topic) restrict(feasible func(string) bool) {
 		}
 	}
 	t.Qrels = kept
-	var ranked []eval.Entry
-	for _, e := range t.Ranked {
+	var given []eval.Entry
+	for _, e := range t.given {
 		if feasible(e.Doc) {
-			ranked = append(ranked, e)
+			given = append(given, e)
 		}
 	}
-	t.Ranked = ranked
+	t.given = given
+	t.arrange()
 }
