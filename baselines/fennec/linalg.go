@@ -3,6 +3,8 @@ package fennec
 import (
 	"fmt"
 	"math"
+
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // The linear algebra of the package is small and hand-written so that every
@@ -10,14 +12,8 @@ import (
 // (explicit float64 conversions stop the compiler from fusing x*y+z into an
 // FMA): the shipped run is then byte-identical on every machine.
 
-// dot returns Σ_i a_i·b_i, summed in index order.
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += float64(a[i] * b[i])
-	}
-	return s
-}
+// dot returns Σ_i a_i·b_i, summed in index order (numeric.Dot).
+func dot(a, b []float64) float64 { return numeric.Dot(a, b) }
 
 // cholesky factors the symmetric positive definite n×n matrix a (row-major;
 // only the lower triangle is read) as L·Lᵀ and returns L (row-major, upper

@@ -1,6 +1,10 @@
 package modelspider
 
-import "math"
+import (
+	"math"
+
+	"github.com/ntcir-pmr/mreval/internal/numeric"
+)
 
 // The numeric kernels of the ranker. They are written out by hand rather
 // than taken from gonum's BLAS because the shipped run must be reproduced
@@ -10,15 +14,8 @@ import "math"
 // addition into an FMA on architectures that have one. gonum is used in
 // the tests as an independent check of these kernels.
 
-// dot returns Σ a[i]·b[i], summed in index order.
-func dot(a, b []float64) float64 {
-	b = b[:len(a)]
-	var s float64
-	for i, x := range a {
-		s += float64(x * b[i])
-	}
-	return s
-}
+// dot returns Σ a[i]·b[i], summed in index order (numeric.Dot).
+func dot(a, b []float64) float64 { return numeric.Dot(a, b) }
 
 // axpy sets y += alpha·x.
 func axpy(alpha float64, x, y []float64) {

@@ -14,6 +14,7 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // DefaultDepth is how many LoRAs a baseline ranks per topic: the Subtask B
@@ -116,22 +117,14 @@ func EmbedSim(topics, pool []string, te, le *Embeddings, depth int, tag string) 
 		}
 		s := make(map[string]float64, len(pool))
 		for li, id := range pool {
-			s[id] = dot(x, le.Row(lrow[li])) / float64(xn*lnorm[li])
+			s[id] = numeric.Dot(x, le.Row(lrow[li])) / float64(xn*lnorm[li])
 		}
 		scores[topic] = s
 	}
 	return topK(tag, scores, depth)
 }
 
-func dot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += float64(a[i] * b[i])
-	}
-	return s
-}
-
-func norm(a []float64) float64 { return math.Sqrt(dot(a, a)) }
+func norm(a []float64) float64 { return math.Sqrt(numeric.Dot(a, a)) }
 
 // topK builds the run and keeps the first depth entries of each topic.
 func topK(tag string, scores map[string]map[string]float64, depth int) (*eval.Run, error) {

@@ -7,6 +7,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 func TestResidualsByHand(t *testing.T) {
@@ -100,7 +102,7 @@ func TestGaussianDraw(t *testing.T) {
 	const n = 50000
 	big := make([]float64, n)
 	Perturbation{Model: Gaussian, Sigma: 3}.Draw(rand.New(rand.NewPCG(5, 6)), make([]float64, n), big)
-	m := mean(big)
+	m := numeric.Mean(big)
 	ss := 0.0
 	for _, v := range big {
 		ss += (v - m) * (v - m)

@@ -10,6 +10,8 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // Seeds holds the seed runs: per topic, per base model, the values of its
@@ -83,7 +85,7 @@ func (t *TopicSeeds) Sigma() (sigma float64, ok bool) {
 		if len(xs) < 2 {
 			continue
 		}
-		m := mean(xs)
+		m := numeric.Mean(xs)
 		for _, x := range xs {
 			d := x - m
 			ss += d * d
@@ -126,14 +128,6 @@ func (t *TopicSeeds) Runs() int {
 		n += len(xs)
 	}
 	return n
-}
-
-func mean(xs []float64) float64 {
-	s := 0.0
-	for _, x := range xs {
-		s += x
-	}
-	return s / float64(len(xs))
 }
 
 // median of a copy of xs (mean of the two middle values for even n).

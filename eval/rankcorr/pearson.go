@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // Pearson returns Pearson's product-moment correlation, scipy.stats.pearsonr(truth, score):
@@ -47,7 +49,7 @@ func Spearman(truth, score []float64) (rho float64, ok bool) {
 		return 0, false
 	}
 	rx, ry := averageRanks(truth), averageRanks(score)
-	mx, my := mean(rx), mean(ry)
+	mx, my := numeric.Mean(rx), numeric.Mean(ry)
 	var sxx, syy, sxy float64
 	for i := range n {
 		dx, dy := rx[i]-mx, ry[i]-my
@@ -82,7 +84,7 @@ func pearson(x, y []float64) float64 {
 
 // centredScaled returns (x − x̄) / max|x − x̄|; the scaling keeps the sum of squares in range.
 func centredScaled(x []float64) []float64 {
-	m := mean(x)
+	m := numeric.Mean(x)
 	out := make([]float64, len(x))
 	maxAbs := 0.0
 	for i, v := range x {
@@ -101,14 +103,6 @@ func norm(x []float64) float64 {
 		s += float64(v * v)
 	}
 	return math.Sqrt(s)
-}
-
-func mean(x []float64) float64 {
-	s := 0.0
-	for _, v := range x {
-		s += v
-	}
-	return s / float64(len(x))
 }
 
 func sign(v float64) float64 {

@@ -127,34 +127,9 @@ func weightedRankedTau(x, y []float64) float64 {
 	}
 
 	// Weight of pairs tied in both x and y (t) and of pairs tied in x (u), grouped along perm.
-	// The float64(...) conversions keep Go from fusing s*k+t into an FMA: SciPy's wheels round
-	// the product first, and so must we for identical results on every architecture.
-	t := 0.0
-	first := 0
-	s := weight[perm[0]]
-	for i := 1; i < n; i++ {
-		if x[perm[first]] != x[perm[i]] || y[perm[first]] != y[perm[i]] {
-			t += float64(s * float64(i-first-1))
-			first = i
-			s = 0
-		}
-		s += weight[perm[i]]
-	}
-	t += float64(s * float64(n-first-1))
-
-	u := 0.0
-	first = 0
-	s = weight[perm[0]]
-	for i := 1; i < n; i++ {
-		if x[perm[first]] != x[perm[i]] {
-			u += float64(s * float64(i-first-1))
-			first = i
-			s = 0
-		}
-		s += weight[perm[i]]
-	}
-	u += float64(s * float64(n-first-1))
-	if first == 0 { // x is constant
+	t, _ := tiedWeight(perm, weight, x, y)
+	u, xConstant := tiedWeight(perm, weight, x)
+	if xConstant {
 		return math.NaN()
 	}
 
@@ -162,24 +137,13 @@ func weightedRankedTau(x, y []float64) float64 {
 	st.weighedMerge(0, n)
 
 	// perm is now sorted by y: weight of pairs tied in y.
-	v := 0.0
-	first = 0
-	s = weight[perm[0]]
-	for i := 1; i < n; i++ {
-		if y[perm[first]] != y[perm[i]] {
-			v += float64(s * float64(i-first-1))
-			first = i
-			s = 0
-		}
-		s += weight[perm[i]]
-	}
-	v += float64(s * float64(n-first-1))
-	if first == 0 { // y is constant
+	v, yConstant := tiedWeight(perm, weight, y)
+	if yConstant {
 		return math.NaN()
 	}
 
 	// Weight of all pairs: each item is in n−1 pairs.
-	s = 0
+	s := 0.0
 	for i := range n {
 		s += weight[perm[i]]
 	}
@@ -187,6 +151,30 @@ func weightedRankedTau(x, y []float64) float64 {
 
 	tau := ((tot - (v + u - t)) - 2*st.exchanges) / math.Sqrt(tot-u) / math.Sqrt(tot-v)
 	return math.Min(1, math.Max(-1, tau))
+}
+
+// tiedWeight returns the weight of the pairs tied in every one of keys, for perm sorted so that
+// tied items are adjacent: a run of k tied items of total weight s holds pairs of weight s·(k−1).
+// allTied reports that perm is a single run. The float64(...) conversions keep Go from fusing
+// s·(k−1) + sum into an FMA: SciPy's wheels round the product first, and so must we for identical
+// results on every architecture.
+func tiedWeight(perm []int, weight []float64, keys ...[]float64) (sum float64, allTied bool) {
+	n := len(perm)
+	first := 0
+	s := weight[perm[0]]
+	for i := 1; i < n; i++ {
+		for _, k := range keys {
+			if k[perm[first]] != k[perm[i]] {
+				sum += float64(s * float64(i-first-1))
+				first = i
+				s = 0
+				break
+			}
+		}
+		s += weight[perm[i]]
+	}
+	sum += float64(s * float64(n-first-1))
+	return sum, first == 0
 }
 
 // weighedMerge sorts perm[offset:offset+length] by y (stable) and adds to st.exchanges the
