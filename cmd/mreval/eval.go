@@ -46,7 +46,7 @@ Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 			&cli.StringFlag{Name: "split", Usage: "with --collection: score only its train or test topics"},
 			&cli.StringFlag{Name: "epsilon", Value: "0", Usage: "near@k tolerance: points, or 'noise' for each topic's fine-tuning σ (needs --collection recycling)"},
 			&cli.StringFlag{Name: "task", Value: "A", Usage: "subtask whose official measures are the default: A or B"},
-		}, append(constraintFlags(), listFlags()...)...),
+		}, append(append(constraintFlags(), expectFlags()...), listFlags()...)...),
 		Action: evalAction,
 	})
 }
@@ -61,6 +61,10 @@ func evalAction(c *cli.Context) error {
 		return err
 	}
 	specs := c.StringSlice("m")
+	exp, err := readExpect(c, &specs)
+	if err != nil {
+		return err
+	}
 	defaults, ok := officialMeasures[strings.ToUpper(c.String("task"))]
 	if !ok {
 		return usagef("--task must be A or B, not %q", c.String("task"))
@@ -118,6 +122,9 @@ func evalAction(c *cli.Context) error {
 			}
 		}
 		results = append(results, res)
+	}
+	if exp != nil {
+		return exp.check(c, results)
 	}
 	return write(c.App.Writer, results, report.EvalOptions{PerTopic: c.Bool("q")})
 }
