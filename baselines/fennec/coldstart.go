@@ -12,19 +12,13 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
-
-// ModelInfo is a model's metadata as written in a models.tsv file (see
-// collection.Model); numbers are parsed by the feature encoder, which names
-// the model and field of a bad one.
-type ModelInfo struct {
-	ID, BaseModel, Params, Layers, ModelType, Tokenizer string
-}
 
 // Features is "archi2vec-lite", the metadata encoding of the cold-start
 // map: Fennec's archi2vec encodes a model's architecture graph; the
 // recycling pool has six architectures, so the lite version encodes what
-// models.tsv says. A model's raw features are
+// the model metadata table says (zoo.Model). A model's raw features are
 //
 //   - log10(params) and layers (numbers);
 //   - indicators base=<base_model>, type=<model_type>, params=<params>
@@ -52,7 +46,7 @@ type Features struct {
 const DefaultMinCount = 5
 
 // rawFeatures returns the numeric features and the indicator names of m.
-func rawFeatures(m ModelInfo) (logParams, layers float64, ind []string, err error) {
+func rawFeatures(m zoo.Model) (logParams, layers float64, ind []string, err error) {
 	p, err := strconv.ParseFloat(m.Params, 64)
 	if err != nil || !(p > 0) || math.IsInf(p, 0) {
 		return 0, 0, nil, fmt.Errorf("model %q: params %q is not a positive number", m.ID, m.Params)
@@ -83,7 +77,7 @@ func rawFeatures(m ModelInfo) (logParams, layers float64, ind []string, err erro
 }
 
 // NewFeatures learns the encoding from the training models.
-func NewFeatures(train []ModelInfo, minCount int) (*Features, error) {
+func NewFeatures(train []zoo.Model, minCount int) (*Features, error) {
 	if len(train) < 2 {
 		return nil, fmt.Errorf("features: need at least 2 training models, have %d", len(train))
 	}
@@ -157,7 +151,7 @@ func NewFeatures(train []ModelInfo, minCount int) (*Features, error) {
 
 // Encode returns the standardised feature vector of m; indicators outside
 // the vocabulary are ignored.
-func (f *Features) Encode(m ModelInfo) ([]float64, error) {
+func (f *Features) Encode(m zoo.Model) ([]float64, error) {
 	lp, l, ind, err := rawFeatures(m)
 	if err != nil {
 		return nil, fmt.Errorf("features: %w", err)
@@ -398,7 +392,7 @@ type ColdStartResult struct {
 //
 // ties to the larger μ. A held-out model is then scored b̂_m + c_t + û_m·v_t
 // on each test topic, the topic placed by FoldIn as in Run.
-func ColdStart(tag string, d *metadata.Data, models []ModelInfo, opt Options, cs ColdStartOptions) (*ColdStartResult, error) {
+func ColdStart(tag string, d *zoo.Data, models []zoo.Model, opt Options, cs ColdStartOptions) (*ColdStartResult, error) {
 	if cs.Fraction == 0 {
 		cs.Fraction = DefaultHoldOut
 	}
@@ -414,7 +408,7 @@ func ColdStart(tag string, d *metadata.Data, models []ModelInfo, opt Options, cs
 	if cs.Folds < 2 {
 		return nil, fmt.Errorf("cold start: %d folds; need at least 2", cs.Folds)
 	}
-	info := make(map[string]ModelInfo, len(models))
+	info := make(map[string]zoo.Model, len(models))
 	for _, m := range models {
 		info[m.ID] = m
 	}
@@ -448,7 +442,7 @@ func ColdStart(tag string, d *metadata.Data, models []ModelInfo, opt Options, cs
 	f := trained.Factors
 	k := f.Rank + 1
 
-	keptInfo := make([]ModelInfo, len(kept))
+	keptInfo := make([]zoo.Model, len(kept))
 	for i, m := range kept {
 		keptInfo[i] = info[m]
 	}

@@ -9,8 +9,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 func TestRidgeHand(t *testing.T) {
@@ -38,7 +38,7 @@ func TestRidgeHand(t *testing.T) {
 }
 
 func TestFeaturesHand(t *testing.T) {
-	train := []ModelInfo{
+	train := []zoo.Model{
 		{ID: "org1/bert-foo", BaseModel: "B1", Params: "100", Layers: "12.0", ModelType: "bert", Tokenizer: "org1/bert-foo"},
 		{ID: "org1/roberta-foo", BaseModel: "R1", Params: "1000", Layers: "12.0", ModelType: "roberta", Tokenizer: "org1/roberta-foo"},
 		{ID: "org2/bert-bar", BaseModel: "B1", Params: "1000", Layers: "12.0", ModelType: "bert", Tokenizer: "B1"},
@@ -55,13 +55,13 @@ func TestFeaturesHand(t *testing.T) {
 	require.NoError(t, err)
 	assert.InDeltaSlice(t, []float64{-math.Sqrt2, p, p, p, p, p, a, p, p}, x, 1e-15)
 	// A new model: unknown tokens are ignored.
-	x, err = f.Encode(ModelInfo{ID: "new/xyz", BaseModel: "R1", Params: "1000", Layers: "12", ModelType: "roberta", Tokenizer: "new/xyz"})
+	x, err = f.Encode(zoo.Model{ID: "new/xyz", BaseModel: "R1", Params: "1000", Layers: "12", ModelType: "roberta", Tokenizer: "new/xyz"})
 	require.NoError(t, err)
 	assert.InDeltaSlice(t, []float64{1 / math.Sqrt2, a, a, a, a, a, p, p, a}, x, 1e-15)
 
-	_, err = f.Encode(ModelInfo{ID: "bad", BaseModel: "B1", Params: "lots", Layers: "12", ModelType: "bert"})
+	_, err = f.Encode(zoo.Model{ID: "bad", BaseModel: "B1", Params: "lots", Layers: "12", ModelType: "bert"})
 	assert.EqualError(t, err, `features: model "bad": params "lots" is not a positive number`)
-	_, err = NewFeatures(append(train[:2:2], ModelInfo{ID: "z", BaseModel: "B1", Params: "1", Layers: "-1", ModelType: "bert"}), 2)
+	_, err = NewFeatures(append(train[:2:2], zoo.Model{ID: "z", BaseModel: "B1", Params: "1", Layers: "-1", ModelType: "bert"}), 2)
 	assert.EqualError(t, err, `features: model "z": layers "-1" is not a positive number`)
 }
 
@@ -107,13 +107,13 @@ func TestColdStartFamilies(t *testing.T) {
 		topicVec[j] = []float64{3 * rng.NormFloat64(), 3 * rng.NormFloat64()}
 	}
 	q := &eval.Qrels{ByID: map[string]*eval.TopicQrels{}}
-	d := &metadata.Data{Qrels: q}
-	var info []ModelInfo
+	d := &zoo.Data{Qrels: q}
+	var info []zoo.Model
 	for i := 0; i < nModels; i++ {
 		f := i % fams
 		id := "fam" + strconv.Itoa(f) + "/model-" + strconv.Itoa(i)
 		d.Pool = append(d.Pool, id)
-		info = append(info, ModelInfo{ID: id, BaseModel: "base" + strconv.Itoa(f), Params: "110000000", Layers: "12",
+		info = append(info, zoo.Model{ID: id, BaseModel: "base" + strconv.Itoa(f), Params: "110000000", Layers: "12",
 			ModelType: "bert", Tokenizer: id})
 	}
 	for j := 0; j < nTopics; j++ {

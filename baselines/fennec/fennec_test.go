@@ -13,6 +13,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 func TestCholeskyHand(t *testing.T) {
@@ -322,7 +323,7 @@ func TestRankCorrelatorMatchesSpearman(t *testing.T) {
 // t00… (the first nTrain train, the rest test), probes the first four
 // models.
 func plantedData(a []float64, n, m, nTrain int) *Data {
-	d := &metadata.Data{Qrels: &eval.Qrels{ByID: map[string]*eval.TopicQrels{}}}
+	d := &zoo.Data{Qrels: &eval.Qrels{ByID: map[string]*eval.TopicQrels{}}}
 	for i := 0; i < n; i++ {
 		d.Pool = append(d.Pool, "m"+pad(i))
 	}
@@ -347,7 +348,7 @@ func plantedData(a []float64, n, m, nTrain int) *Data {
 
 // Data bundles a planted collection with its probes for the tests.
 type Data struct {
-	*metadata.Data
+	*zoo.Data
 	probes []string
 }
 

@@ -17,6 +17,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // These tests use the recycling collection of the working tree.
@@ -33,8 +34,8 @@ const (
 
 type recycling struct {
 	col    *collection.Collection
-	data   *metadata.Data
-	models []fennec.ModelInfo
+	data   *zoo.Data
+	models []zoo.Model
 	res    *fennec.Result
 	cold   *fennec.ColdStartResult
 }
@@ -56,7 +57,7 @@ func load(t testing.TB) *recycling {
 		if rec.data, recErr = rec.col.BaselineData(); recErr != nil {
 			return
 		}
-		if rec.models, recErr = modelInfo(rec.col); recErr != nil {
+		if rec.models, recErr = rec.col.Models(); recErr != nil {
 			return
 		}
 		if rec.res, recErr = fennec.Run("fennec", rec.data, fennec.Options{}); recErr != nil {
@@ -66,18 +67,6 @@ func load(t testing.TB) *recycling {
 	})
 	require.NoError(t, recErr)
 	return &rec
-}
-
-func modelInfo(c *collection.Collection) ([]fennec.ModelInfo, error) {
-	ms, err := c.Models()
-	if err != nil {
-		return nil, err
-	}
-	out := make([]fennec.ModelInfo, len(ms))
-	for i, m := range ms {
-		out[i] = fennec.ModelInfo{ID: m.ID, BaseModel: m.BaseModel, Params: m.Params, Layers: m.Layers, ModelType: m.ModelType, Tokenizer: m.Tokenizer}
-	}
-	return out, nil
 }
 
 func runBytes(t *testing.T, r *eval.Run) []byte {

@@ -6,6 +6,7 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // Options are the parameters of the fennec baseline.
@@ -57,13 +58,13 @@ func (r *Result) Note() string {
 // probe-knn, read with metadata.ProbeVector — and every pool model is
 // scored b_m + c_t + u_m·v_t. Every pool model must be judged on every
 // train topic, and the probes on every test topic.
-func Run(tag string, d *metadata.Data, opt Options) (*Result, error) {
+func Run(tag string, d *zoo.Data, opt Options) (*Result, error) {
 	return runOn(tag, d, d.Pool, opt)
 }
 
 // runOn is Run with the factorisation trained on the given models (a subset
 // of the pool that contains the probes); the run ranks those models only.
-func runOn(tag string, d *metadata.Data, models []string, opt Options) (*Result, error) {
+func runOn(tag string, d *zoo.Data, models []string, opt Options) (*Result, error) {
 	if err := checkOptions(opt); err != nil {
 		return nil, err
 	}

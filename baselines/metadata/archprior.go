@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // ArchPriorRun ranks the pool by the mean train-topic accuracy of each
@@ -12,7 +13,7 @@ import (
 // lexicographic (arch desc, prior desc, model ID desc) and the scores are
 // positions (see lexicographicScores), the same ranking for every test
 // topic.
-func ArchPriorRun(tag string, d *Data) (*eval.Run, error) {
+func ArchPriorRun(tag string, d *zoo.Data) (*eval.Run, error) {
 	prior, err := Prior(d)
 	if err != nil {
 		return nil, err
@@ -34,7 +35,7 @@ func ArchPriorRun(tag string, d *Data) (*eval.Run, error) {
 //	arch(b) = (1/|M_b|) Σ_{m∈M_b} prior(m),   M_b = pool models with base b
 //
 // summed in pool order.
-func ArchMeans(d *Data) (map[string]float64, error) {
+func ArchMeans(d *zoo.Data) (map[string]float64, error) {
 	prior, err := Prior(d)
 	if err != nil {
 		return nil, err
@@ -42,7 +43,7 @@ func ArchMeans(d *Data) (map[string]float64, error) {
 	return archMeans(d, prior)
 }
 
-func archMeans(d *Data, prior []float64) (map[string]float64, error) {
+func archMeans(d *zoo.Data, prior []float64) (map[string]float64, error) {
 	sum := map[string]float64{}
 	count := map[string]int{}
 	for i, m := range d.Pool {

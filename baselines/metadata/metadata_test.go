@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // makeQrels builds qrels from topic → model → value.
@@ -42,8 +43,8 @@ func order(t *testing.T, r *eval.Run, topic string) ([]string, []float64) {
 
 // small is a three-model collection: prior(a) = 70, prior(b) = 80,
 // prior(c) = 60.
-func small() *Data {
-	return &Data{
+func small() *zoo.Data {
+	return &zoo.Data{
 		Qrels: makeQrels(map[string]map[string]float64{
 			"t1": {"a": 80, "b": 70, "c": 60},
 			"t2": {"a": 60, "b": 90, "c": 60},
@@ -81,7 +82,7 @@ func TestPrior(t *testing.T) {
 	d.Pool = append(d.Pool, "unjudged")
 	_, err = Prior(d)
 	assert.ErrorContains(t, err, `no judgment of "unjudged" on topic "t1"`)
-	_, err = Prior(&Data{Qrels: d.Qrels, Pool: d.Pool})
+	_, err = Prior(&zoo.Data{Qrels: d.Qrels, Pool: d.Pool})
 	assert.ErrorContains(t, err, "no train topics")
 }
 
@@ -178,7 +179,7 @@ func TestBM25(t *testing.T) {
 }
 
 func TestNameMatch(t *testing.T) {
-	d := &Data{
+	d := &zoo.Data{
 		Qrels: makeQrels(map[string]map[string]float64{
 			"t1": {"org/bert-base": 90, "x/tweet-sentiment": 50, "z/sentiment": 60, "q/trec-question": 70},
 		}),
@@ -210,8 +211,8 @@ func TestNameMatch(t *testing.T) {
 }
 
 // probeData: probes p1, p2; train topics s1, s2, s3; test topic x.
-func probeData() *Data {
-	return &Data{
+func probeData() *zoo.Data {
+	return &zoo.Data{
 		Qrels: makeQrels(map[string]map[string]float64{
 			"s1": {"p1": 80, "p2": 70, "m": 50},
 			"s2": {"p1": 60, "p2": 60, "m": 10},
@@ -313,7 +314,7 @@ func TestChooseK(t *testing.T) {
 	assert.InDelta(t, -math.Sqrt(3)/3, cv.MeanSpearman[1], 1e-12)
 	assert.Equal(t, 2, cv.K)
 
-	_, err = ChooseK(&Data{Qrels: d.Qrels, Pool: d.Pool, Train: []string{"s1"}}, []string{"p1"})
+	_, err = ChooseK(&zoo.Data{Qrels: d.Qrels, Pool: d.Pool, Train: []string{"s1"}}, []string{"p1"})
 	assert.ErrorContains(t, err, "at least 2 train topics")
 }
 

@@ -4,6 +4,7 @@ import (
 	"fmt"
 
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // MNLILPRun ranks the pool by the models' linear-probe accuracy on MNLI
@@ -12,7 +13,7 @@ import (
 // topic. Choshen et al. (2022), "Where to start? Analyzing the potential
 // value of intermediate models", found it a cheap, task-agnostic predictor
 // of a model's value as a starting point.
-func MNLILPRun(tag string, d *Data) (*eval.Run, error) {
+func MNLILPRun(tag string, d *zoo.Data) (*eval.Run, error) {
 	score := make([]float64, len(d.Pool))
 	for i, m := range d.Pool {
 		v, ok := d.MNLILP[m]

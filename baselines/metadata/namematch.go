@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // BM25Params are the free parameters of Okapi BM25.
@@ -29,7 +30,7 @@ var DefaultBM25 = BM25Params{K1: 1.2, B: 0.75}
 //
 // The document collection of BM25 is the pool: N = |pool|, document
 // frequencies and the average length are over the pool's model IDs.
-func NameMatchRun(tag string, d *Data, p BM25Params) (*eval.Run, error) {
+func NameMatchRun(tag string, d *zoo.Data, p BM25Params) (*eval.Run, error) {
 	if !(p.K1 >= 0) || math.IsInf(p.K1, 0) || !(p.B >= 0 && p.B <= 1) {
 		return nil, fmt.Errorf("name-match: BM25 needs a finite k1 ≥ 0 and 0 ≤ b ≤ 1, got k1 = %v, b = %v", p.K1, p.B)
 	}

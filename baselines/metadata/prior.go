@@ -4,9 +4,10 @@
 // description, and (probe-knn) the fine-tuned accuracy of a handful of probe
 // models on the target task.
 //
-// Every baseline ranks all pool models for every test topic. Scores are
-// computed with sums in a fixed order and explicit float64 conversions of
-// products, so the shipped runs are byte-identical on every machine.
+// Every baseline takes the collection as a zoo.Data and ranks all pool
+// models for every test topic. Scores are computed with sums in a fixed
+// order and explicit float64 conversions of products, so the shipped runs
+// are byte-identical on every machine.
 package metadata
 
 import (
@@ -16,28 +17,12 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
-
-// Data is what the metadata baselines know of a collection.
-type Data struct {
-	// Qrels holds the judgments; only train topics are read, except by
-	// probe-knn, which reads the probe models' values on the test topic.
-	Qrels *eval.Qrels
-	// Pool lists the models to rank.
-	Pool []string
-	// Train and Test are the topic split.
-	Train, Test []string
-	// Base maps a model to its base architecture (arch-prior).
-	Base map[string]string
-	// MNLILP maps a model to its linear-probe accuracy on MNLI (mnli-lp).
-	MNLILP map[string]float64
-	// Descriptions maps a topic to its task description (name-match).
-	Descriptions map[string]string
-}
 
 // value returns the judged value of model on topic, or an error saying
 // which judgment is missing.
-func (d *Data) value(topic, model string) (float64, error) {
+func value(d *zoo.Data, topic, model string) (float64, error) {
 	t := d.Qrels.Topic(topic)
 	if t == nil {
 		return 0, fmt.Errorf("qrels have no topic %q", topic)
@@ -56,7 +41,7 @@ func (d *Data) value(topic, model string) (float64, error) {
 //
 // summed in the order of d.Train. Every pool model must be judged on every
 // train topic.
-func Prior(d *Data) ([]float64, error) {
+func Prior(d *zoo.Data) ([]float64, error) {
 	if len(d.Train) == 0 {
 		return nil, fmt.Errorf("prior: no train topics")
 	}
@@ -64,7 +49,7 @@ func Prior(d *Data) ([]float64, error) {
 	for i, m := range d.Pool {
 		sum := 0.0
 		for _, t := range d.Train {
-			v, err := d.value(t, m)
+			v, err := value(d, t, m)
 			if err != nil {
 				return nil, fmt.Errorf("prior: %w", err)
 			}
@@ -77,7 +62,7 @@ func Prior(d *Data) ([]float64, error) {
 
 // PriorRun ranks the pool by Prior for every test topic: the "popular
 // model" baseline, which ignores the target task altogether.
-func PriorRun(tag string, d *Data) (*eval.Run, error) {
+func PriorRun(tag string, d *zoo.Data) (*eval.Run, error) {
 	prior, err := Prior(d)
 	if err != nil {
 		return nil, err

@@ -8,6 +8,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/rankcorr"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // DefaultProbes are the probe models of the probe-budget setting: the four
@@ -137,7 +138,7 @@ type KNNOptions struct {
 // values of the probe models on it are known; it finds the k train topics
 // nearest in probe space (Neighbors) and ranks the pool by KNNPredict. It
 // returns the run and the k it used.
-func ProbeKNNRun(tag string, d *Data, opt KNNOptions) (*eval.Run, int, error) {
+func ProbeKNNRun(tag string, d *zoo.Data, opt KNNOptions) (*eval.Run, int, error) {
 	probes, err := checkProbes(d, opt.Probes)
 	if err != nil {
 		return nil, 0, err
@@ -163,7 +164,7 @@ func ProbeKNNRun(tag string, d *Data, opt KNNOptions) (*eval.Run, int, error) {
 	return PoolRun(tag, d.Pool, scores), k, nil
 }
 
-func checkProbes(d *Data, probes []string) ([]string, error) {
+func checkProbes(d *zoo.Data, probes []string) ([]string, error) {
 	if len(probes) == 0 {
 		probes = DefaultProbes
 	}
@@ -204,7 +205,7 @@ type CVResult struct {
 // criterion because it varies smoothly with k on 24 topics, where regret@1,
 // which looks at one model per topic, jumps by several points between
 // neighbouring k.
-func ChooseK(d *Data, probes []string) (CVResult, error) {
+func ChooseK(d *zoo.Data, probes []string) (CVResult, error) {
 	probes, err := checkProbes(d, probes)
 	if err != nil {
 		return CVResult{}, err
@@ -216,7 +217,7 @@ func ChooseK(d *Data, probes []string) (CVResult, error) {
 	for _, t := range d.Train {
 		v := make([]float64, len(d.Pool))
 		for i, m := range d.Pool {
-			if v[i], err = d.value(t, m); err != nil {
+			if v[i], err = value(d, t, m); err != nil {
 				return CVResult{}, fmt.Errorf("probe-knn: %w", err)
 			}
 		}

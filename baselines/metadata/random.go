@@ -5,6 +5,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // RandomRun ranks the pool uniformly at random, independently per test
@@ -15,7 +16,7 @@ import (
 // output, reduced to its top 53 bits and scaled to [0, 1). Only the PCG
 // generator itself is used — no library shuffling or range reduction —
 // so the run depends on the seed alone, on every Go version and machine.
-func RandomRun(tag string, d *Data, seed uint64) *eval.Run {
+func RandomRun(tag string, d *zoo.Data, seed uint64) *eval.Run {
 	scores := make(map[string]map[string]float64, len(d.Test))
 	for i, t := range d.Test {
 		src := rand.NewPCG(seed, uint64(i))

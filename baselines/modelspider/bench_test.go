@@ -8,14 +8,14 @@ import (
 	"runtime"
 	"testing"
 
-	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/baselines/modelspider"
 	"github.com/ntcir-pmr/mreval/eval/collection"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // recyclingData loads the recycling collection of this working tree, or
 // skips.
-func recyclingData(tb testing.TB) *metadata.Data {
+func recyclingData(tb testing.TB) *zoo.Data {
 	tb.Helper()
 	root, _ := filepath.Abs("../..")
 	if _, err := os.Stat(filepath.Join(root, "qrels", "recycling.qrels")); err != nil {

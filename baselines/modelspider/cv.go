@@ -8,6 +8,7 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // Metrics are the task's three headline measures averaged over topics.
@@ -80,7 +81,7 @@ func Folds(topics []string, k int, seed uint64) [][]string {
 // d and ranks the held-out fold, for every fold; it returns the measures of
 // the held-out rankings over all train topics, and per topic (train topics
 // in byte order). The test topics play no part.
-func CrossValidateRecycling(d *metadata.Data, opt RecyclingOptions, folds [][]string) (Metrics, []Metrics, error) {
+func CrossValidateRecycling(d *zoo.Data, opt RecyclingOptions, folds [][]string) (Metrics, []Metrics, error) {
 	return CrossValidateEnsemble(d, opt, folds, []uint64{opt.NetSeed})
 }
 
@@ -93,7 +94,7 @@ func CrossValidateRecycling(d *metadata.Data, opt RecyclingOptions, folds [][]st
 //
 // so that members whose scores live on different scales weigh the same.
 // With one seed the network's own scores are used.
-func CrossValidateEnsemble(d *metadata.Data, opt RecyclingOptions, folds [][]string, seeds []uint64) (Metrics, []Metrics, error) {
+func CrossValidateEnsemble(d *zoo.Data, opt RecyclingOptions, folds [][]string, seeds []uint64) (Metrics, []Metrics, error) {
 	if len(seeds) == 0 {
 		return Metrics{}, nil, fmt.Errorf("cross-validation: no seeds")
 	}

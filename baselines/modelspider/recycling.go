@@ -9,6 +9,8 @@ import (
 
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // ProbeSpec is the probe-budget representation of Subtask A (the recycling
@@ -152,7 +154,7 @@ func (o RecyclingOptions) WithSeed(seed uint64) RecyclingOptions {
 }
 
 // newProbeSpec fixes the encoding from the train topics and the pool.
-func newProbeSpec(d *metadata.Data, probes []string) (*ProbeSpec, error) {
+func newProbeSpec(d *zoo.Data, probes []string) (*ProbeSpec, error) {
 	if len(probes) == 0 {
 		probes = metadata.DefaultProbes
 	}
@@ -197,10 +199,7 @@ func newProbeSpec(d *metadata.Data, probes []string) (*ProbeSpec, error) {
 // meanStd returns the mean and population standard deviation of x, summed
 // in index order.
 func meanStd(x []float64) (mean, std float64) {
-	for _, v := range x {
-		mean += v
-	}
-	mean /= float64(len(x))
+	mean = numeric.Mean(x)
 	var ss float64
 	for _, v := range x {
 		ss += float64((v - mean) * (v - mean))
@@ -209,7 +208,7 @@ func meanStd(x []float64) (mean, std float64) {
 }
 
 // poolBases returns the base model of every pool model, in pool order.
-func poolBases(d *metadata.Data) []string {
+func poolBases(d *zoo.Data) []string {
 	out := make([]string, len(d.Pool))
 	for i, m := range d.Pool {
 		out[i] = d.Base[m]
@@ -219,7 +218,7 @@ func poolBases(d *metadata.Data) []string {
 
 // poolRefs encodes the pool models of d for a ranker whose free tokens
 // belong to rows (nil for none).
-func poolRefs(d *metadata.Data, spec *ProbeSpec, rows []string) ([]ModelRef, error) {
+func poolRefs(d *zoo.Data, spec *ProbeSpec, rows []string) ([]ModelRef, error) {
 	rowOf := make(map[string]int, len(rows))
 	for r, m := range rows {
 		rowOf[m] = r
@@ -241,7 +240,7 @@ func poolRefs(d *metadata.Data, spec *ProbeSpec, rows []string) ([]ModelRef, err
 
 // recyclingTopics builds the training topics: probe tokens and the pool's
 // accuracies.
-func recyclingTopics(d *metadata.Data, spec *ProbeSpec, topics []string) ([]TrainTopic, error) {
+func recyclingTopics(d *zoo.Data, spec *ProbeSpec, topics []string) ([]TrainTopic, error) {
 	list := make([]int, len(d.Pool))
 	for i := range list {
 		list[i] = i
@@ -270,11 +269,11 @@ func recyclingTopics(d *metadata.Data, spec *ProbeSpec, topics []string) ([]Trai
 // TrainRecycling trains a ranker on the train topics of d (the probe
 // representation, ProbeSpec). Only the train topics' judgments are read.
 // progress, when not nil, is called after every step.
-func TrainRecycling(d *metadata.Data, opt RecyclingOptions, progress func(step int, obj float64)) (*Ranker, *History, error) {
+func TrainRecycling(d *zoo.Data, opt RecyclingOptions, progress func(step int, obj float64)) (*Ranker, *History, error) {
 	return trainRecyclingOn(d, d.Train, opt, progress)
 }
 
-func trainRecyclingOn(d *metadata.Data, train []string, opt RecyclingOptions, progress func(int, float64)) (*Ranker, *History, error) {
+func trainRecyclingOn(d *zoo.Data, train []string, opt RecyclingOptions, progress func(int, float64)) (*Ranker, *History, error) {
 	sub := *d
 	sub.Train = train
 	spec, err := newProbeSpec(&sub, opt.Probes)
@@ -313,7 +312,7 @@ func trainRecyclingOn(d *metadata.Data, train []string, opt RecyclingOptions, pr
 // ScoreRecycling returns the ranker's scores of the pool of d for each of
 // the topics (only the probe models' judgments on them are read), as
 // scores[topic][i] for pool model i.
-func (r *Ranker) ScoreRecycling(d *metadata.Data, topics []string) (map[string][]float64, error) {
+func (r *Ranker) ScoreRecycling(d *zoo.Data, topics []string) (map[string][]float64, error) {
 	if r.Repr.Kind != ReprProbes {
 		return nil, fmt.Errorf("modelspider: ranker was trained on the %q representation, not %q", r.Repr.Kind, ReprProbes)
 	}
@@ -343,7 +342,7 @@ func (r *Ranker) ScoreRecycling(d *metadata.Data, topics []string) (map[string][
 }
 
 // RankRecycling ranks the pool of d for the topics and returns the run.
-func (r *Ranker) RankRecycling(d *metadata.Data, topics []string, tag string) (*eval.Run, error) {
+func (r *Ranker) RankRecycling(d *zoo.Data, topics []string, tag string) (*eval.Run, error) {
 	scores, err := r.ScoreRecycling(d, topics)
 	if err != nil {
 		return nil, err
@@ -360,8 +359,8 @@ const RecyclingRunTag = "modelspider"
 // topics and, on the test topics, only those of the probe models (the
 // probe budget). The result is byte-identical on every machine and for any
 // GOMAXPROCS; it takes well under a minute on one core. The collection
-// build calls it with the data of collection.BaselineData.
-func BuildRecyclingRun(d *metadata.Data) (*eval.Run, error) {
+// build (internal/ship) calls it with the data of collection.BaselineData.
+func BuildRecyclingRun(d *zoo.Data) (*eval.Run, error) {
 	r, _, err := TrainRecycling(d, ShippedRecycling.WithSeed(0), nil)
 	if err != nil {
 		return nil, err

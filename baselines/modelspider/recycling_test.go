@@ -9,9 +9,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 func TestProbeSpecEncoding(t *testing.T) {
@@ -41,11 +41,11 @@ func TestProbeSpecEncoding(t *testing.T) {
 //
 // y_m its standardised mnli_lp, so that a ranker must combine the task's
 // probe accuracies (which base suits it) with the model's metadata.
-func fakeRecycling(t *testing.T, seed uint64) *metadata.Data {
+func fakeRecycling(t *testing.T, seed uint64) *zoo.Data {
 	t.Helper()
 	rng := rand.New(rand.NewPCG(seed, 1))
 	bases := []string{"roberta-base", "bert-base-uncased", "bert-base-cased", "microsoft/deberta-v3-base"}
-	d := &metadata.Data{Base: map[string]string{}, MNLILP: map[string]float64{}}
+	d := &zoo.Data{Base: map[string]string{}, MNLILP: map[string]float64{}}
 	for _, b := range bases {
 		d.Pool = append(d.Pool, b)
 		d.Base[b] = b

@@ -18,6 +18,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/rankcorr"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // PairTopics are the recycling topics that classify sentence pairs by
@@ -226,7 +227,7 @@ const (
 // ReportInputs are the data the report is computed from.
 type ReportInputs struct {
 	// Recycling is the recycling collection (collection.BaselineData).
-	Recycling *metadata.Data
+	Recycling *zoo.Data
 	// RecyclingRuns are shipped reference runs by name (mnli-lp,
 	// probe-knn, prior, …), ShippedRun the bytes of
 	// runs/recycling/modelspider.run (nil when absent).
@@ -722,7 +723,7 @@ func verdict(shipped Metrics, meanTau, meanReg, meanNDCG float64, refs map[strin
 }
 
 // constantRun ranks the pool by one score per model for every topic.
-func constantRun(d *metadata.Data, topics []string, score map[string]float64) (*eval.Run, error) {
+func constantRun(d *zoo.Data, topics []string, score map[string]float64) (*eval.Run, error) {
 	s := map[string][]float64{}
 	for _, t := range topics {
 		v := make([]float64, len(d.Pool))
@@ -745,7 +746,7 @@ var blendLambdas = []float64{0, 0.05, 0.1, 0.2, 0.3, 0.5, 1}
 // score(m, t) = (mnli_lp(m) − mean)/sd + λ·a_{base(m)}(t), a_b(t) the
 // probe accuracy of m's base model on t (the mean probe accuracy for a base
 // without a probe).
-func blendScores(d *metadata.Data, topics []string, lambda float64) (*eval.Run, error) {
+func blendScores(d *zoo.Data, topics []string, lambda float64) (*eval.Run, error) {
 	spec, err := newProbeSpec(d, nil)
 	if err != nil {
 		return nil, err
@@ -771,7 +772,7 @@ func blendScores(d *metadata.Data, topics []string, lambda float64) (*eval.Run, 
 }
 
 // chooseBlend picks λ by τw on the train topics.
-func chooseBlend(d *metadata.Data) (float64, Metrics, error) {
+func chooseBlend(d *zoo.Data) (float64, Metrics, error) {
 	bestL, best := 0.0, Metrics{TauW: math.Inf(-1)}
 	for _, l := range blendLambdas {
 		run, err := blendScores(d, d.Train, l)
@@ -939,7 +940,7 @@ type perfResult struct {
 }
 
 // measurePerformance times training on one core and ranking 2,703 models.
-func measurePerformance(d *metadata.Data) (perfResult, error) {
+func measurePerformance(d *zoo.Data) (perfResult, error) {
 	res := perfResult{machine: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())}
 	old := runtime.GOMAXPROCS(1)
 	start := time.Now()

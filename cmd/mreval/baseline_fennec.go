@@ -76,11 +76,7 @@ func baselineFennecAction(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		info := make([]fennec.ModelInfo, len(models))
-		for i, m := range models {
-			info[i] = fennec.ModelInfo{ID: m.ID, BaseModel: m.BaseModel, Params: m.Params, Layers: m.Layers, ModelType: m.ModelType, Tokenizer: m.Tokenizer}
-		}
-		cs, err := fennec.ColdStart(tag, d, info, opt, fennec.ColdStartOptions{Seed: c.Uint64("seed")})
+		cs, err := fennec.ColdStart(tag, d, models, opt, fennec.ColdStartOptions{Seed: c.Uint64("seed")})
 		if err != nil {
 			return err
 		}

@@ -94,7 +94,7 @@ func TestBaselineFennecErrors(t *testing.T) {
 		{[]string{"--seed", "3", "--out", out}, 2, "mreval: --seed only applies with --cold-start (the factorisation has no randomness)\n"},
 		{[]string{"--collection", "nosuch", "--out", out}, 2, `mreval: unknown collection "nosuch" (known: ` + strings.Join(collection.Names(), ", ") + ")\n"},
 		{[]string{"--collection", "modelspider-single", "--out", out}, 1,
-			"mreval: collection modelspider-single has no train/test split, model metadata or topic descriptions for the metadata baselines\n"},
+			"mreval: collection modelspider-single has no train/test split, model metadata or topic descriptions for the Subtask A baselines\n"},
 		{[]string{"--rank", "30", "--lambda", "1", "--out", out}, 1, "mreval: fennec: factorize: rank 30 is outside 0..24 (the smaller side of 1266 models × 24 topics)\n"},
 		{[]string{"--tag", "a b", "--out", out}, 2, "mreval: run tag \"a b\" must be a non-empty word\n"},
 		{[]string{"extra", "--out", out}, 2, "mreval: unexpected argument \"extra\"\n"},

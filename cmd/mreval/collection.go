@@ -12,6 +12,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/ship"
 )
 
 func init() {
@@ -45,21 +46,21 @@ func init() {
 			},
 		},
 	})
-	// The metadata baselines join the other baseline rankers under
-	// `mreval baseline` (cmd/mreval/baseline.go).
+	// The recycling baselines of the shipped runs join the other baseline
+	// rankers under `mreval baseline` (cmd/mreval/baseline.go).
 	baselineCmd.Subcommands = append(baselineCmd.Subcommands, &cli.Command{
 		Name:      "metadata",
-		Usage:     "rank the recycling pool by a cheap metadata baseline (the shipped runs/recycling/*.run, or with other parameters)",
-		ArgsUsage: "NAME (" + strings.Join(collection.BaselineNames, "|") + ")",
+		Usage:     "rank the recycling pool by a shipped recycling baseline (as in runs/recycling/*.run, or with other parameters)",
+		ArgsUsage: "NAME (" + strings.Join(ship.BaselineNames(), "|") + ")",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "root", Usage: "read the recycling collection from this tree (default: the current directory if it has it, else the copy embedded in mreval)"},
 			&cli.StringFlag{Name: "out", Usage: "run file to write (required)"},
 			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the stem of --out)"},
-			&cli.Uint64Flag{Name: "seed", Value: collection.ShippedParams.RandomSeed, Usage: "seed of the random baseline"},
-			&cli.StringFlag{Name: "probes", Value: strings.Join(collection.ShippedParams.Probes, ","), Usage: "probe-knn: comma-separated probe model IDs"},
-			&cli.IntFlag{Name: "k", Value: collection.ShippedParams.K, Usage: "probe-knn: number of neighbour topics (0 = choose by leave-one-topic-out CV on the train topics)"},
-			&cli.Float64Flag{Name: "bm25-k1", Value: collection.ShippedParams.BM25.K1, Usage: "name-match: BM25 k1"},
-			&cli.Float64Flag{Name: "bm25-b", Value: collection.ShippedParams.BM25.B, Usage: "name-match: BM25 b"},
+			&cli.Uint64Flag{Name: "seed", Value: ship.ShippedParams().RandomSeed, Usage: "seed of the random baseline"},
+			&cli.StringFlag{Name: "probes", Value: strings.Join(ship.ShippedParams().Probes, ","), Usage: "probe-knn: comma-separated probe model IDs"},
+			&cli.IntFlag{Name: "k", Value: ship.ShippedParams().K, Usage: "probe-knn: number of neighbour topics (0 = choose by leave-one-topic-out CV on the train topics)"},
+			&cli.Float64Flag{Name: "bm25-k1", Value: ship.ShippedParams().BM25.K1, Usage: "name-match: BM25 k1"},
+			&cli.Float64Flag{Name: "bm25-b", Value: ship.ShippedParams().BM25.B, Usage: "name-match: BM25 b"},
 		},
 		Action: baselineMetadataAction,
 	})
@@ -99,7 +100,7 @@ func collectionBuild(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := collection.Build(root)
+	out, err := ship.Build(root)
 	if err != nil {
 		return err
 	}
@@ -107,7 +108,7 @@ func collectionBuild(c *cli.Context) error {
 	for _, n := range out.Notes {
 		fmt.Fprintf(w, "note: %s\n", n)
 	}
-	changed, err := collection.WriteFiles(root, out.Files)
+	changed, err := ship.WriteFiles(root, out.Files)
 	for _, p := range changed {
 		fmt.Fprintf(w, "wrote %s\n", p)
 	}
@@ -126,7 +127,7 @@ func collectionCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	probs, err := collection.Check(root)
+	probs, err := ship.Check(root)
 	if err != nil {
 		return err
 	}
@@ -162,18 +163,18 @@ func collectionList(c *cli.Context) error {
 
 func baselineMetadataAction(c *cli.Context) error {
 	if c.NArg() != 1 {
-		return usagef("baseline metadata takes one baseline name (%s)", strings.Join(collection.BaselineNames, ", "))
+		return usagef("baseline metadata takes one baseline name (%s)", strings.Join(ship.BaselineNames(), ", "))
 	}
 	name := c.Args().First()
 	if c.String("out") == "" {
 		return usagef("--out RUN is required")
 	}
 	known := false
-	for _, n := range collection.BaselineNames {
+	for _, n := range ship.BaselineNames() {
 		known = known || n == name
 	}
 	if !known {
-		return usagef("unknown baseline %q (known: %s)", name, strings.Join(collection.BaselineNames, ", "))
+		return usagef("unknown baseline %q (known: %s)", name, strings.Join(ship.BaselineNames(), ", "))
 	}
 	var col *collection.Collection
 	var err error
@@ -189,7 +190,7 @@ func baselineMetadataAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	p := collection.Params{
+	p := ship.Params{
 		RandomSeed: c.Uint64("seed"),
 		K:          c.Int("k"),
 	}
@@ -213,7 +214,7 @@ func baselineMetadataAction(c *cli.Context) error {
 	if strings.ContainsAny(tag, " \t\n") || tag == "" {
 		return usagef("run tag %q must be a non-empty word", tag)
 	}
-	run, note, err := collection.BaselineRun(d, name, tag, p)
+	run, note, err := ship.BaselineRun(d, name, tag, p)
 	if err != nil {
 		return err
 	}

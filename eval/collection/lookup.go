@@ -1,13 +1,15 @@
 // Package collection knows the shipped collections of the kit — the
 // Subtask A collection "recycling" (Hugging Face text models fine-tuned on
-// 36 classification datasets) and the Model Spider zoos "modelspider-single"
-// and "modelspider-multi" — where to find them, and how they are made.
+// 36 classification datasets), the Model Spider zoos "modelspider-single"
+// and "modelspider-multi" and the synthetic "subtask-b-sample" — where to
+// find them and how to read them.
 //
 // Lookup resolves a collection by name, from the working tree when its
 // files are there and otherwise from the copy embedded in the binary, so
-// that an installed mreval works from any directory. Build regenerates
-// every shipped file from the source tables in qrels/source/, and Check
-// compares a working tree with a fresh build.
+// that an installed mreval works from any directory. The files themselves
+// are made from the source tables by internal/ship (`mreval collection
+// build`); this package only reads them, and imports nothing from
+// baselines/.
 package collection
 
 import (
@@ -24,9 +26,9 @@ import (
 	"strings"
 
 	mreval "github.com/ntcir-pmr/mreval"
-	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // Collection is a shipped collection resolved to a directory or to the
@@ -72,6 +74,10 @@ var specs = []Collection{
 	{Name: "subtask-b-sample", QrelsFile: "qrels/subtask-b-sample.qrels", PoolFile: "qrels/subtask-b-sample.pool",
 		RunsDir: "runs/subtask-b-sample", Note: SampleNote},
 }
+
+// SampleNote is what the Subtask B sample is for; its README and every
+// report made from it say so.
+const SampleNote = "synthetic, for format and pipeline checks only"
 
 // Names lists the known collections.
 func Names() []string {
@@ -123,6 +129,21 @@ func LookupIn(root, name string) (*Collection, error) {
 	s.fsys = os.DirFS(abs)
 	if _, err := fs.Stat(s.fsys, s.QrelsFile); err != nil {
 		return nil, fmt.Errorf("collection %s: %s: %w", name, s.Path(s.QrelsFile), err)
+	}
+	return &s, nil
+}
+
+// InFS resolves a collection in the file system fsys, whose files are
+// shown under root: a build reads the files it has just made in memory
+// through it, with the same code as a collection on disk.
+func InFS(name, root string, fsys fs.FS) (*Collection, error) {
+	s, err := spec(name)
+	if err != nil {
+		return nil, err
+	}
+	s.Root, s.fsys = root, fsys
+	if _, err := fs.Stat(s.fsys, s.QrelsFile); err != nil {
+		return nil, fmt.Errorf("collection %s: %s: %w", name, s.Path(s.QrelsFile), unwrapPathError(err))
 	}
 	return &s, nil
 }
@@ -241,31 +262,27 @@ func (c *Collection) Pool() ([]string, error) {
 	return pool, nil
 }
 
-// Model is one row of a models.tsv file: a pool model's metadata, as
-// written in the source table.
-type Model struct {
-	ID        string
-	BaseModel string
-	Params    string // parameter count
-	Layers    string
-	ModelType string
-	Tokenizer string
-	MNLILP    string // linear-probe accuracy on MNLI (fraction); "" when not measured
-}
+// ModelsHeader and TopicsHeader are the header rows of the model metadata
+// table (ModelsFile, one zoo.Model a row) and of the topic descriptions
+// (TopicsFile, one TopicInfo a row); internal/ship writes them.
+var (
+	ModelsHeader = []string{"model_id", "base_model", "params", "layers", "model_type", "tokenizer", "mnli_lp"}
+	TopicsHeader = []string{"id", "name", "description"}
+)
 
 // Models returns the per-model metadata, or nil when the collection has
 // none.
-func (c *Collection) Models() ([]Model, error) {
+func (c *Collection) Models() ([]zoo.Model, error) {
 	if c.ModelsFile == "" {
 		return nil, nil
 	}
-	rows, err := c.tsv(c.ModelsFile, modelsTSVHeader)
+	rows, err := c.tsv(c.ModelsFile, ModelsHeader)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]Model, len(rows))
+	out := make([]zoo.Model, len(rows))
 	for i, r := range rows {
-		out[i] = Model{ID: r[0], BaseModel: r[1], Params: r[2], Layers: r[3], ModelType: r[4], Tokenizer: r[5], MNLILP: r[6]}
+		out[i] = zoo.Model{ID: r[0], BaseModel: r[1], Params: r[2], Layers: r[3], ModelType: r[4], Tokenizer: r[5], MNLILP: r[6]}
 	}
 	return out, nil
 }
@@ -276,7 +293,7 @@ func (c *Collection) Topics() ([]TopicInfo, error) {
 	if c.TopicsFile == "" {
 		return nil, nil
 	}
-	rows, err := c.tsv(c.TopicsFile, []string{"id", "name", "description"})
+	rows, err := c.tsv(c.TopicsFile, TopicsHeader)
 	if err != nil {
 		return nil, err
 	}
@@ -349,18 +366,18 @@ func (c *Collection) ReadRun(rel string) (*eval.Run, error) {
 	return trecfmt.ReadRun(src, trecfmt.DefaultLimits)
 }
 
-// BaselineData gathers what the metadata baselines use: qrels, split,
+// BaselineData gathers what every Subtask A baseline uses: qrels, split,
 // pool, base models, mnli_lp values and topic descriptions. Only
 // collections with a split, a models file and a topics file have it.
-func (c *Collection) BaselineData() (*metadata.Data, error) {
+func (c *Collection) BaselineData() (*zoo.Data, error) {
 	if c.TrainTopicsFile == "" || c.ModelsFile == "" || c.TopicsFile == "" {
-		return nil, fmt.Errorf("collection %s has no train/test split, model metadata or topic descriptions for the metadata baselines", c.Name)
+		return nil, fmt.Errorf("collection %s has no train/test split, model metadata or topic descriptions for the Subtask A baselines", c.Name)
 	}
 	return loadBaselineData(c)
 }
 
-func loadBaselineData(c *Collection) (*metadata.Data, error) {
-	d := &metadata.Data{}
+func loadBaselineData(c *Collection) (*zoo.Data, error) {
+	d := &zoo.Data{}
 	var err error
 	if d.Qrels, err = c.Qrels(); err != nil {
 		return nil, err

@@ -7,7 +7,12 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
+
+// root is the module root, seen from the package directory.
+const root = "../.."
 
 func TestLookupIn(t *testing.T) {
 	c, err := LookupIn(root, "recycling")
@@ -31,7 +36,7 @@ func TestLookupIn(t *testing.T) {
 	models, err := c.Models()
 	require.NoError(t, err)
 	require.Len(t, models, 1266)
-	assert.Equal(t, Model{ID: "deepset/roberta-base-squad2-covid", BaseModel: "roberta-base", Params: "124647170.0",
+	assert.Equal(t, zoo.Model{ID: "deepset/roberta-base-squad2-covid", BaseModel: "roberta-base", Params: "124647170.0",
 		Layers: "12.0", ModelType: "roberta", Tokenizer: "deepset/roberta-base-squad2-covid", MNLILP: "0.5617371847030106"}, models[0])
 	topics, err := c.Topics()
 	require.NoError(t, err)

@@ -1,4 +1,4 @@
-package collection
+package ship
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	bsub "github.com/ntcir-pmr/mreval/baselines/subtaskb"
 	"github.com/ntcir-pmr/mreval/eval/assess"
+	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/subtaskb"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
@@ -68,9 +69,9 @@ func TestSampleIsSynthetic(t *testing.T) {
 		}
 	}
 	assert.Contains(t, note, "subtask-b-sample (synthetic, for format and pipeline checks only): 200 LoRAs x 10 topics")
-	c, err := LookupIn(root, "subtask-b-sample")
+	c, err := collection.LookupIn(root, "subtask-b-sample")
 	require.NoError(t, err)
-	assert.Equal(t, SampleNote, c.Note)
+	assert.Equal(t, collection.SampleNote, c.Note)
 	pool, err := c.Pool()
 	require.NoError(t, err)
 	assert.Len(t, pool, 200)
@@ -136,12 +137,12 @@ func abs(x int) int {
 // TSVs, the qrels from the sheets.
 func TestSampleRoundTripFromTree(t *testing.T) {
 	q := filepath.Join(root, "qrels", "subtask-b-sample")
-	topics, err := subtaskb.ReadTopicsFile(q + ".topics.tsv")
+	topics, err := subtaskb.ReadTopicsFile(q+".topics.tsv", trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	ic, err := topics.CheckImagesBeside()
 	require.NoError(t, err)
 	assert.Equal(t, subtaskb.ImageCheck{Present: 10}, ic)
-	pool, err := subtaskb.ReadPoolFile(q + ".pool.tsv")
+	pool, err := subtaskb.ReadPoolFile(q+".pool.tsv", trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	te, err := bsub.ReadEmbeddings(filepath.Join(q, "topics.npy"), filepath.Join(q, "topics.ids"))
 	require.NoError(t, err)
@@ -153,14 +154,14 @@ func TestSampleRoundTripFromTree(t *testing.T) {
 	require.NoError(t, trecfmt.WriteRun(&b, run))
 	assert.Equal(t, string(builtFile(t, "runs/subtask-b-sample/embed-sim.run")), b.String())
 
-	expected, err := assess.ReadJudgingPoolFile(filepath.Join(q, "judgments", "judging-pool.tsv"))
+	expected, err := assess.ReadJudgingPoolFile(filepath.Join(q, "judgments", "judging-pool.tsv"), trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	sheets, err := filepath.Glob(filepath.Join(q, "judgments", "*.csv"))
 	require.NoError(t, err)
 	require.Len(t, sheets, 20)
 	var js []assess.Judgment
 	for _, s := range sheets {
-		j, err := assess.ReadSheetFile(s, 3)
+		j, err := assess.ReadSheetFile(s, 3, trecfmt.DefaultLimits)
 		require.NoError(t, err)
 		js = append(js, j...)
 	}

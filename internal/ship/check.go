@@ -1,4 +1,4 @@
-package collection
+package ship
 
 import (
 	"bufio"
@@ -118,7 +118,11 @@ func verifySums(root, sums string) []Problem {
 		}
 		have, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel)))
 		if err != nil {
-			probs = append(probs, Problem{rel, fmt.Sprintf("listed in %s but unreadable: %v", sums, unwrapPathError(err))})
+			var pe *fs.PathError
+			if errors.As(err, &pe) { // the path is already named
+				err = pe.Err
+			}
+			probs = append(probs, Problem{rel, fmt.Sprintf("listed in %s but unreadable: %v", sums, err)})
 			continue
 		}
 		sum := sha256.Sum256(have)

@@ -1,4 +1,4 @@
-package collection
+package ship
 
 import (
 	"bytes"
@@ -16,8 +16,10 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/baselines/modelspider"
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
 // File is one file made by Build.
@@ -26,31 +28,41 @@ type File struct {
 	Data []byte
 }
 
-// Params are the parameters of the metadata baselines.
+// Params are the settings of the shipped recycling baselines that have
+// any: the seed of random, the probe models of probe-knn and fennec, the k
+// of probe-knn and the BM25 parameters of name-match.
 type Params struct {
 	RandomSeed uint64              // seed of the random run
-	Probes     []string            // probe models of probe-knn
+	Probes     []string            // probe models of probe-knn and fennec
 	K          int                 // neighbours of probe-knn; 0 = leave-one-topic-out CV
 	BM25       metadata.BM25Params // name-match
 }
 
-// ShippedParams are the parameters of the shipped reference runs.
-var ShippedParams = Params{
-	RandomSeed: 1,
-	Probes:     metadata.DefaultProbes,
-	K:          0,
-	BM25:       metadata.DefaultBM25,
+// ShippedParams returns the parameters of the shipped reference runs.
+func ShippedParams() Params {
+	return Params{
+		RandomSeed: 1,
+		Probes:     slices.Clone(metadata.DefaultProbes),
+		K:          0,
+		BM25:       metadata.DefaultBM25,
+	}
 }
 
-// BaselineNames are the metadata baselines (and fennec, the transfer-space
-// factorisation of baselines/fennec, and modelspider, the learned ranker of
-// baselines/modelspider trained with seed 0), in the order Build makes
-// them; each is shipped as runs/recycling/<name>.run with run tag <name>.
-var BaselineNames = []string{"prior", "mnli-lp", "random", "arch-prior", "name-match", "probe-knn", "fennec", "modelspider"}
+// baselineNames are the baselines of runs/recycling, in the order Build
+// makes them: the metadata baselines, fennec (the transfer-space
+// factorisation of baselines/fennec) and modelspider (the learned ranker of
+// baselines/modelspider, trained with seed 0). Each is shipped as
+// runs/recycling/<name>.run with run tag <name>.
+var baselineNames = []string{"prior", "mnli-lp", "random", "arch-prior", "name-match", "probe-knn", "fennec", "modelspider"}
 
-// BaselineRun computes one metadata baseline. It returns the run and a
-// note on parameters chosen from the data (the k of probe-knn), or "".
-func BaselineRun(d *metadata.Data, name, tag string, p Params) (*eval.Run, string, error) {
+// BaselineNames returns the names of the recycling baselines (see
+// BaselineRun), in the order Build makes them.
+func BaselineNames() []string { return slices.Clone(baselineNames) }
+
+// BaselineRun computes one recycling baseline: a metadata baseline,
+// fennec or modelspider. It returns the run and a note on parameters
+// chosen from the data (the k of probe-knn, fennec's rank and λ), or "".
+func BaselineRun(d *zoo.Data, name, tag string, p Params) (*eval.Run, string, error) {
 	switch name {
 	case "prior":
 		r, err := metadata.PriorRun(tag, d)
@@ -90,7 +102,7 @@ func BaselineRun(d *metadata.Data, name, tag string, p Params) (*eval.Run, strin
 		r.Tag = tag
 		return r, "modelspider: trained on the train topics with the shipped configuration, seed 0", nil
 	}
-	return nil, "", fmt.Errorf("unknown baseline %q (known: %s)", name, strings.Join(BaselineNames, ", "))
+	return nil, "", fmt.Errorf("unknown baseline %q (known: %s)", name, strings.Join(baselineNames, ", "))
 }
 
 func probesOrDefault(p []string) []string {
@@ -119,10 +131,40 @@ func (o *Output) File(rel string) *File {
 // Build regenerates, in memory, every shipped file of the collections from
 // the source tables under root/qrels/source: the recycling qrels, split,
 // pool, metadata, per-seed values and topic descriptions; the Model Spider
-// qrels and published estimator runs; the reference runs of the metadata
-// baselines (with ShippedParams); and qrels/SHA256SUMS and runs/SHA256SUMS.
-// The output depends on the sources alone.
+// qrels and published estimator runs; the reference runs of the recycling
+// baselines (BaselineNames, with ShippedParams); the synthetic Subtask B
+// sample; and qrels/SHA256SUMS and runs/SHA256SUMS. The output depends on
+// the sources alone.
 func Build(root string) (*Output, error) {
+	return build(root, recyclingRuns)
+}
+
+// recyclingRuns makes runs/recycling/<name>.run for every baseline, with
+// the notes worth reporting.
+func recyclingRuns(d *zoo.Data) ([]File, []string, error) {
+	var files []File
+	var notes []string
+	for _, name := range baselineNames {
+		run, note, err := BaselineRun(d, name, name, ShippedParams())
+		if err != nil {
+			return nil, nil, err
+		}
+		var b bytes.Buffer
+		if err := trecfmt.WriteRun(&b, run); err != nil {
+			return nil, nil, err
+		}
+		files = append(files, File{Path: "runs/recycling/" + name + ".run", Data: b.Bytes()})
+		if note != "" {
+			notes = append(notes, note)
+		}
+	}
+	return files, notes, nil
+}
+
+// build is Build with the step that runs the recycling baselines given, so
+// that tests on the full sources can leave out the training of the learned
+// baselines (which `collection check` covers).
+func build(root string, runs func(*zoo.Data) ([]File, []string, error)) (*Output, error) {
 	out := &Output{}
 	add := func(rel string, data []byte) { out.Files = append(out.Files, File{Path: rel, Data: data}) }
 
@@ -174,35 +216,26 @@ func Build(root string) (*Output, error) {
 	add("qrels/modelspider-single.qrels", single)
 	add("qrels/modelspider-multi.qrels", multi)
 
-	// The metadata baselines read the recycling files just made, through
-	// the same code as a resolved collection.
+	// The baselines read the recycling files just made, through the same
+	// code as a resolved collection.
 	mem := fstest.MapFS{}
 	for _, f := range out.Files {
 		mem[f.Path] = &fstest.MapFile{Data: f.Data}
 	}
-	c, err := spec("recycling")
+	c, err := collection.InFS("recycling", root, mem)
 	if err != nil {
 		return nil, err
 	}
-	c.Root, c.fsys = root, mem
 	d, err := c.BaselineData()
 	if err != nil {
 		return nil, err
 	}
-	for _, name := range BaselineNames {
-		run, note, err := BaselineRun(d, name, name, ShippedParams)
-		if err != nil {
-			return nil, err
-		}
-		var b bytes.Buffer
-		if err := trecfmt.WriteRun(&b, run); err != nil {
-			return nil, err
-		}
-		add("runs/recycling/"+name+".run", b.Bytes())
-		if note != "" {
-			out.Notes = append(out.Notes, note)
-		}
+	recRuns, runNotes, err := runs(d)
+	if err != nil {
+		return nil, err
 	}
+	out.Files = append(out.Files, recRuns...)
+	out.Notes = append(out.Notes, runNotes...)
 	spider, err := spiderRuns(root, judged)
 	if err != nil {
 		return nil, err

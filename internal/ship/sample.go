@@ -1,4 +1,4 @@
-package collection
+package ship
 
 import (
 	"bytes"
@@ -17,14 +17,12 @@ import (
 	bsub "github.com/ntcir-pmr/mreval/baselines/subtaskb"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/assess"
+	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/subtaskb"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
-
-// SampleNote is what the Subtask B sample is for; its README and every
-// report made from it say so.
-const SampleNote = "synthetic, for format and pipeline checks only"
 
 // The synthetic Subtask B sample "subtask-b-sample". No public ground truth
 // exists for Subtask B, so the kit ships a made-up collection with a known
@@ -141,16 +139,8 @@ func gaussVec(r *rand.Rand, d int, scale float64) []float64 {
 	return v
 }
 
-func sampleDot(a, b []float64) float64 {
-	s := 0.0
-	for i := range a {
-		s += float64(a[i] * b[i])
-	}
-	return s
-}
-
 func unit(v []float64) []float64 {
-	n := math.Sqrt(sampleDot(v, v))
+	n := math.Sqrt(numeric.Dot(v, v))
 	out := make([]float64, len(v))
 	for i := range v {
 		out[i] = v[i] / n
@@ -273,7 +263,7 @@ func pick(r *rand.Rand, words []string, n int) []string {
 // plantedGrade is the grade the generator plants for a topic and a LoRA:
 // the cosine similarity of their latent vectors cut at sampleGradeCuts.
 func (d *sampleData) plantedGrade(t, l int) int {
-	s := sampleDot(d.latentT[t], d.latentL[l])
+	s := numeric.Dot(d.latentT[t], d.latentL[l])
 	g := 0
 	for _, c := range sampleGradeCuts {
 		if s >= c {
@@ -529,7 +519,7 @@ func subtaskBSample() ([]File, string, error) {
 		add(sampleRunsDir+"/"+name+".run", runBytes[name])
 	}
 	note := fmt.Sprintf("subtask-b-sample (%s): %d LoRAs x %d topics; %d items pooled at depth %d, judged by %d simulated assessors (%s); Krippendorff's alpha %s",
-		SampleNote, len(d.loras), len(d.topics), pooled.Size(), samplePoolDepth, len(sampleAssessors), kappaSummary(merged), merged.Alpha)
+		collection.SampleNote, len(d.loras), len(d.topics), pooled.Size(), samplePoolDepth, len(sampleAssessors), kappaSummary(merged), merged.Alpha)
 	return files, note, nil
 }
 
@@ -599,9 +589,9 @@ func judgedSentence(measures []string, scores map[string][]float64) string {
 
 func sampleReadme(stats, report string, measures []string, scores map[string][]float64) []byte {
 	var b strings.Builder
-	b.WriteString("# subtask-b-sample — " + SampleNote + "\n\n")
+	b.WriteString("# subtask-b-sample — " + collection.SampleNote + "\n\n")
 	b.WriteString("**This collection is synthetic, for format and pipeline checks only.** Its LoRAs, topics, images,\n" +
-		"embeddings and judgments are made up by a seeded generator (`eval/collection/subtaskb.go`); the scores\n" +
+		"embeddings and judgments are made up by a seeded generator (`internal/ship/sample.go`); the scores\n" +
 		"below say nothing about real style retrieval. It exists so that the Subtask B tools — pool and topic\n" +
 		"files, the validator, the baselines, `mreval fuse`, pooling, judging sheets, `mreval qrels\n" +
 		"from-judgments` and `mreval eval --task B` — can be run end to end and checked against a known answer.\n" +
@@ -653,14 +643,14 @@ func sampleReadme(stats, report string, measures []string, scores map[string][]f
 		"mreval qrels from-judgments --judging-pool $Q/judgments/judging-pool.tsv --pool $Q.pool.tsv \\\n" +
 		"    --out sample.qrels $Q/judgments/*.csv          # = $Q.qrels\n" +
 		"mreval eval --task B --collection subtask-b-sample $R/*.run\n```\n\n")
-	b.WriteString("## Pool statistics (" + SampleNote + ")\n\n```\n" + stats + "```\n\n")
+	b.WriteString("## Pool statistics (" + collection.SampleNote + ")\n\n```\n" + stats + "```\n\n")
 	summary := report
 	if i := strings.Index(report, "\ndisagreements:"); i >= 0 {
 		end := strings.Index(report[i+1:], "\n")
 		summary = report[:i+1+end+1]
 	}
-	b.WriteString("## Judgments (" + SampleNote + ")\n\n`mreval qrels from-judgments` reports (the list of disagreements is left out here):\n\n```\n" + summary + "```\n\n")
-	b.WriteString("## Scores (" + SampleNote + ")\n\nMeans over the " + strconv.Itoa(sampleTopics) + " topics (`mreval eval --collection subtask-b-sample -m " + strings.Join(sampleMeasures, " -m ") + " RUN`):\n\n")
+	b.WriteString("## Judgments (" + collection.SampleNote + ")\n\n`mreval qrels from-judgments` reports (the list of disagreements is left out here):\n\n```\n" + summary + "```\n\n")
+	b.WriteString("## Scores (" + collection.SampleNote + ")\n\nMeans over the " + strconv.Itoa(sampleTopics) + " topics (`mreval eval --collection subtask-b-sample -m " + strings.Join(sampleMeasures, " -m ") + " RUN`):\n\n")
 	b.WriteString("| run | " + strings.Join(measures, " | ") + " |\n|" + strings.Repeat(" --- |", len(measures)+1) + "\n")
 	for _, name := range []string{"embed-sim", "tag-match", "fusion-rrf"} {
 		b.WriteString("| " + name)

@@ -1,6 +1,7 @@
-package collection
+package ship
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -8,18 +9,29 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
-
-	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
-func TestCheckCommittedTree(t *testing.T) {
-	probs, err := compare(root, built(t))
+// smallTree writes the output of smallBuilt into a copy of smallSources:
+// a tree that is exactly what `mreval collection build` makes from its
+// sources.
+func smallTree(t *testing.T) string {
+	tree := smallSources(t)
+	changed, err := WriteFiles(tree, smallBuilt(t).Files)
 	require.NoError(t, err)
-	assert.Empty(t, probs, "the committed qrels/ and runs/ must be exactly what Build makes; run `go run ./cmd/mreval collection build`")
+	require.Len(t, changed, len(smallBuilt(t).Files))
+	return tree
+}
+
+// TestCheckCleanTree compares a tree with the build it was written from
+// (TestCheckFindsDrift runs Check itself, rebuild included).
+func TestCheckCleanTree(t *testing.T) {
+	probs, err := compare(smallTree(t), smallBuilt(t))
+	require.NoError(t, err)
+	assert.Empty(t, probs)
 }
 
 func TestCheckFindsDrift(t *testing.T) {
-	tree := testtree.CopyCollections(t, root)
+	tree := smallTree(t)
 	edit := func(rel, old, new string) {
 		p := filepath.Join(tree, filepath.FromSlash(rel))
 		b, err := os.ReadFile(p)
@@ -28,8 +40,11 @@ func TestCheckFindsDrift(t *testing.T) {
 		require.NoError(t, os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644))
 	}
 	// A hand-edited run score.
-	edit("runs/recycling/prior.run", "ag_news Q0 ibm/ColD-Fusion-itr11-seed3 1 80.48391342229822 prior",
-		"ag_news Q0 ibm/ColD-Fusion-itr11-seed3 1 80.5 prior")
+	prior := lines(smallBuilt(t).File("runs/recycling/prior.run").Data)[0]
+	f := strings.Fields(prior)
+	f[4] += "1"
+	altered := strings.Join(f, " ")
+	edit("runs/recycling/prior.run", prior, altered)
 	// A deleted file.
 	require.NoError(t, os.Remove(filepath.Join(tree, "qrels", "recycling.pool")))
 	// A run nobody built.
@@ -46,11 +61,11 @@ func TestCheckFindsDrift(t *testing.T) {
 	assert.Len(t, got, 6, "problems: %v", probs)
 	require.Contains(t, got, "runs/recycling/prior.run")
 	assert.Equal(t, []string{
-		`differs from a fresh build at line 1: has "ag_news Q0 ibm/ColD-Fusion-itr11-seed3 1 80.5 prior", build makes "ag_news Q0 ibm/ColD-Fusion-itr11-seed3 1 80.48391342229822 prior"`,
+		fmt.Sprintf("differs from a fresh build at line 1: has %q, build makes %q", altered, prior),
 	}, got["runs/recycling/prior.run"][:1])
 	assert.Contains(t, got["runs/recycling/prior.run"][1], "does not match runs/SHA256SUMS")
 	assert.Contains(t, got["qrels/recycling.pool"][0], "missing")
-	assert.Contains(t, got["qrels/recycling.pool"][1], "listed in qrels/SHA256SUMS but unreadable")
+	assert.Contains(t, got["qrels/recycling.pool"][1], "listed in qrels/SHA256SUMS but unreadable: no such file or directory")
 	assert.Contains(t, got["runs/recycling/mine.run"][0], "not made by `mreval collection build`")
 	assert.Contains(t, got["qrels/source/model-spider/finetune_multi.csv"][0], "does not match qrels/SHA256SUMS")
 	assert.Contains(t, got["qrels/modelspider-multi.qrels"][0], `has "STL10 0 FTD_densenet201_AID 92.38", build makes "STL10 0 FTD_densenet201_AID 92.39"`)

@@ -1,17 +1,26 @@
-package collection
+package ship
 
 import (
 	"bufio"
 	"bytes"
+	"flag"
+	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
+	"testing/fstest"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ntcir-pmr/mreval/baselines/metadata"
+	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/zoo"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 // root is the module root, seen from the package directory.
@@ -21,14 +30,46 @@ var (
 	buildOnce sync.Once
 	buildOut  *Output
 	buildErr  error
+
+	smallOnce sync.Once
+	smallOut  *Output
+	smallErr  error
 )
 
-// built returns the output of Build on the real sources, made once.
+// withoutRecyclingRuns stands in for the step that trains and runs the
+// recycling baselines.
+func withoutRecyclingRuns(*zoo.Data) ([]File, []string, error) { return nil, nil, nil }
+
+// built returns the output of Build on the real sources, made once, less
+// runs/recycling: every shipped file but those. The baselines on the real
+// sources, Model Spider's training above all, are the work of `mreval
+// collection check` in CI; here they run on smallSources.
 func built(t *testing.T) *Output {
 	t.Helper()
-	buildOnce.Do(func() { buildOut, buildErr = Build(root) })
+	buildOnce.Do(func() { buildOut, buildErr = build(root, withoutRecyclingRuns) })
 	require.NoError(t, buildErr)
 	return buildOut
+}
+
+// smallEvery keeps every smallEvery-th row of the recycling model table
+// (plus the probes) in smallSources: 30 of the 1,266 pool models (the
+// other rows kept are not evaluated on every dataset).
+const smallEvery = 57
+
+// smallSources returns a new tree holding the sources with a cut-down
+// recycling model table (testtree.SmallSources).
+func smallSources(t *testing.T) string {
+	return testtree.SmallSources(t, root, metadata.DefaultProbes, smallEvery)
+}
+
+// smallBuilt returns the output of the complete Build, recycling runs
+// included, on smallSources, made once; the sources are the same at every
+// call, so is the output.
+func smallBuilt(t *testing.T) *Output {
+	t.Helper()
+	smallOnce.Do(func() { smallOut, smallErr = Build(smallSources(t)) })
+	require.NoError(t, smallErr)
+	return smallOut
 }
 
 func builtFile(t *testing.T, rel string) []byte {
@@ -44,7 +85,7 @@ func lines(b []byte) []string {
 
 func TestBuildFiles(t *testing.T) {
 	var paths []string
-	for _, f := range built(t).Files {
+	for _, f := range smallBuilt(t).Files {
 		if !strings.Contains(f.Path, "subtask-b-sample") { // see TestSampleFiles
 			paths = append(paths, f.Path)
 		}
@@ -191,27 +232,66 @@ func TestModelSpider(t *testing.T) {
 }
 
 func TestReferenceRuns(t *testing.T) {
-	for _, name := range BaselineNames {
-		rb := builtFile(t, "runs/recycling/"+name+".run")
-		run, err := trecfmt.ReadRun(mustSource(t, name, rb), trecfmt.DefaultLimits)
+	out := smallBuilt(t)
+	pool := lines(out.File("qrels/recycling.pool").Data)
+	require.Len(t, pool, 30)
+	for _, name := range BaselineNames() {
+		f := out.File("runs/recycling/" + name + ".run")
+		require.NotNil(t, f, name)
+		run, err := trecfmt.ReadRun(mustSource(t, name, f.Data), trecfmt.DefaultLimits)
 		require.NoError(t, err, name)
 		assert.Equal(t, name, run.Tag)
 		assert.Len(t, run.Topics, 12, name)
 		for _, topic := range run.Topics {
-			assert.Len(t, run.ByID[topic].Entries, 1266, "%s %s", name, topic)
+			assert.Len(t, run.ByID[topic].Entries, len(pool), "%s %s", name, topic)
 		}
 	}
-	// prior of deepset/roberta-base-squad2-covid: mean of its 24 train-topic
-	// accuracies, checked against an independent computation in Python.
-	prior := builtFile(t, "runs/recycling/prior.run")
-	line := grepLine(t, prior, "ag_news Q0 deepset/roberta-base-squad2-covid ")
-	f := strings.Fields(line)
-	assert.InDelta(t, 76.43553123457671, mustFloat(t, f[4]), 1e-12)
+	notes := strings.Join(out.Notes, "\n")
+	assert.Contains(t, notes, "probe-knn: k = ")
+	assert.Contains(t, notes, "fennec: ")
+	assert.Contains(t, notes, "modelspider: trained on the train topics with the shipped configuration, seed 0")
 
-	notes := strings.Join(built(t).Notes, "\n")
-	assert.Contains(t, notes, "probe-knn: k = 16 (chosen by leave-one-topic-out cross-validation on the train topics)")
+	// On the real sources: prior of deepset/roberta-base-squad2-covid, the
+	// mean of its 24 train-topic accuracies, checked against an independent
+	// computation in Python.
+	d := builtData(t)
+	run, note, err := BaselineRun(d, "prior", "prior", ShippedParams())
+	require.NoError(t, err)
+	assert.Empty(t, note)
+	e := run.ByID["ag_news"].Entries
+	i := slices.IndexFunc(e, func(e eval.Entry) bool { return e.Doc == "deepset/roberta-base-squad2-covid" })
+	require.GreaterOrEqual(t, i, 0)
+	assert.InDelta(t, 76.43553123457671, e[i].Score, 1e-12)
+
+	notes = strings.Join(built(t).Notes, "\n")
 	assert.Contains(t, notes, "skipped 6 empty metric cell(s)")
 	assert.Contains(t, notes, "7 repeated model names kept at their first row")
+}
+
+// builtData reads the recycling collection of built(t) as the baselines
+// see it.
+func builtData(t *testing.T) *zoo.Data {
+	t.Helper()
+	mem := fstest.MapFS{}
+	for _, f := range built(t).Files {
+		mem[f.Path] = &fstest.MapFile{Data: f.Data}
+	}
+	c, err := collection.InFS("recycling", root, mem)
+	require.NoError(t, err)
+	d, err := c.BaselineData()
+	require.NoError(t, err)
+	return d
+}
+
+func TestBaselineRunErrors(t *testing.T) {
+	_, _, err := BaselineRun(builtData(t), "oracle", "x", ShippedParams())
+	assert.EqualError(t, err, `unknown baseline "oracle" (known: prior, mnli-lp, random, arch-prior, name-match, probe-knn, fennec, modelspider)`)
+	p := ShippedParams()
+	p.Probes[0] = "changed"
+	assert.Equal(t, metadata.DefaultProbes, ShippedParams().Probes, "ShippedParams returns a copy")
+	names := BaselineNames()
+	names[0] = "changed"
+	assert.Equal(t, "prior", BaselineNames()[0], "BaselineNames returns a copy")
 }
 
 func TestSHA256SUMS(t *testing.T) {
@@ -219,7 +299,7 @@ func TestSHA256SUMS(t *testing.T) {
 	assert.Contains(t, q, "  recycling.qrels\n")
 	assert.Contains(t, q, "  source/model-recycling/models_tested.csv\n")
 	assert.NotContains(t, q, "source/README")
-	r := string(builtFile(t, "runs/SHA256SUMS"))
+	r := string(smallBuilt(t).File("runs/SHA256SUMS").Data)
 	var runSums []string // the sample's runs are counted in TestSampleFiles
 	for _, l := range lines([]byte(r)) {
 		if !strings.Contains(l, "subtask-b-sample/") {
@@ -228,4 +308,28 @@ func TestSHA256SUMS(t *testing.T) {
 	}
 	assert.Len(t, runSums, 17)
 	assert.Contains(t, r, "  recycling/prior.run\n")
+}
+
+var update = flag.Bool("update", false, "rewrite testdata/small.SHA256SUMS")
+
+// TestSmallBuildPinned pins every file the build makes from smallSources
+// by its SHA-256: a change of any baseline's output, even in the last
+// digit of one score, shows here at unit-test cost, before `collection
+// check` finds it on the shipped files. Regenerate (after a deliberate
+// change) with -update.
+func TestSmallBuildPinned(t *testing.T) {
+	var sums []File
+	for _, f := range smallBuilt(t).Files {
+		if !strings.HasSuffix(f.Path, "SHA256SUMS") {
+			sums = append(sums, f)
+		}
+	}
+	got := sha256sums(sums)
+	const golden = "testdata/small.SHA256SUMS"
+	if *update {
+		require.NoError(t, os.WriteFile(golden, got, 0o644))
+	}
+	want, err := os.ReadFile(golden)
+	require.NoError(t, err)
+	assert.Equal(t, string(want), string(got), "the build of the small sources changed; if on purpose: go test ./internal/ship -run TestSmallBuildPinned -update")
 }

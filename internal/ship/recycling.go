@@ -1,4 +1,4 @@
-package collection
+package ship
 
 import (
 	"bytes"
@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
@@ -195,7 +196,7 @@ func (s *recyclingSource) poolIDs() []string {
 // the source.
 func (s *recyclingSource) modelsTSV() ([]byte, error) {
 	var b bytes.Buffer
-	b.WriteString(strings.Join(modelsTSVHeader, "\t") + "\n")
+	b.WriteString(strings.Join(collection.ModelsHeader, "\t") + "\n")
 	for _, m := range s.pool {
 		fields := []string{m.id, m.base, m.size, m.layers, m.modelType, m.tokenizer, m.mnliLP}
 		for _, f := range fields {
@@ -208,14 +209,12 @@ func (s *recyclingSource) modelsTSV() ([]byte, error) {
 	return b.Bytes(), nil
 }
 
-var modelsTSVHeader = []string{"model_id", "base_model", "params", "layers", "model_type", "tokenizer", "mnli_lp"}
-
 // topicsTSV writes recycling.topics.tsv in topic byte order.
 func topicsTSV() ([]byte, error) {
 	ts := slices.Clone(recyclingTopics)
-	slices.SortFunc(ts, func(a, b TopicInfo) int { return strings.Compare(a.ID, b.ID) })
+	slices.SortFunc(ts, func(a, b collection.TopicInfo) int { return strings.Compare(a.ID, b.ID) })
 	var b bytes.Buffer
-	b.WriteString("id\tname\tdescription\n")
+	b.WriteString(strings.Join(collection.TopicsHeader, "\t") + "\n")
 	for _, t := range ts {
 		for _, f := range []string{t.ID, t.Name, t.Description} {
 			if strings.ContainsAny(f, "\t\n\r") {
