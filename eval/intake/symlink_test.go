@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
 )
@@ -61,6 +62,7 @@ func victimDir(t *testing.T) string {
 // with an error or finding naming the link, and nothing outside the store
 // is created, changed or deleted.
 func TestPlantedSymlinks(t *testing.T) {
+	fsutil.NoSyncInTest(t)
 	v := testValidator(t, validate.TaskA)
 	cases := []struct {
 		name    string
