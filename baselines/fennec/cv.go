@@ -2,9 +2,9 @@ package fennec
 
 import (
 	"fmt"
-	"runtime"
 	"slices"
-	"sync"
+
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 // Grid is the set of (rank, λ) pairs that cross-validation tries.
@@ -48,10 +48,10 @@ type CVResult struct {
 //
 // Spearman's ρ is the criterion for the reason probe-knn uses it
 // (metadata.ChooseK): on 24 topics it varies smoothly over the grid, where
-// regret@1 jumps. The held-out topics are processed by up to workers
+// regret@1 jumps. The held-out topics are processed by up to nWorkers
 // goroutines (0 = GOMAXPROCS); each writes its own slot and the means are
 // summed in topic order, so the result does not depend on the number.
-func CrossValidate(a []float64, nModels, nTopics int, probes []int, grid Grid, workers int) (*CVResult, error) {
+func CrossValidate(a []float64, nModels, nTopics int, probes []int, grid Grid, nWorkers int) (*CVResult, error) {
 	if nTopics < 2 {
 		return nil, fmt.Errorf("cross-validation needs at least 2 topics, have %d", nTopics)
 	}
@@ -65,30 +65,15 @@ func CrossValidate(a []float64, nModels, nTopics int, probes []int, grid Grid, w
 	}
 	nr, nl := len(grid.Ranks), len(grid.Lambdas)
 	rho := make([][]float64, nTopics) // rho[held][i*nl+j]
-	errs := make([]error, nTopics)
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	next := make(chan int)
-	var wg sync.WaitGroup
-	for w := 0; w < min(workers, nTopics); w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for h := range next {
-				rho[h], errs[h] = cvFold(a, nModels, nTopics, h, probes, grid)
-			}
-		}()
-	}
-	for h := 0; h < nTopics; h++ {
-		next <- h
-	}
-	close(next)
-	wg.Wait()
-	for _, err := range errs {
-		if err != nil {
-			return nil, err
-		}
+	// Folds write disjoint rows; the error returned is the lowest fold's,
+	// and a panic in a fold (a bug) is an error too (workers.Run).
+	err := workers.Run(nTopics, nWorkers, func(_, h int) error {
+		var err error
+		rho[h], err = cvFold(a, nModels, nTopics, h, probes, grid)
+		return err
+	})
+	if err != nil {
+		return nil, err
 	}
 	res := &CVResult{Grid: grid, MeanSpearman: make([][]float64, nr)}
 	best := -2.0

@@ -2,9 +2,8 @@ package modelspider
 
 import (
 	"fmt"
-	"runtime"
-	"sync"
-	"sync/atomic"
+
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 // maxBlocks is the number of contiguous model blocks the pair passes are
@@ -25,31 +24,10 @@ func blockRanges(n int) [][2]int {
 
 // parallel runs fn(0) … fn(jobs−1) on up to GOMAXPROCS goroutines. The
 // callers make every job write disjoint memory, so scheduling cannot change
-// any result.
+// any result. A panic in a job (a bug) is raised again in the caller's
+// goroutine (workers.Do), where the command reports it.
 func parallel(jobs int, fn func(job int)) {
-	workers := min(runtime.GOMAXPROCS(0), jobs)
-	if workers <= 1 {
-		for j := 0; j < jobs; j++ {
-			fn(j)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				j := int(next.Add(1)) - 1
-				if j >= jobs {
-					return
-				}
-				fn(j)
-			}
-		}()
-	}
-	wg.Wait()
+	workers.Do(jobs, 0, func(_, j int) { fn(j) })
 }
 
 // parallelRanges runs fn over [0, n) split into fixed chunks.

@@ -6,13 +6,12 @@ import (
 	"hash/fnv"
 	"math"
 	"math/rand/v2"
-	"runtime"
 	"slices"
 	"sync"
-	"sync/atomic"
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 // OracleTag names the oracle system: the ranking of the shipped qrels
@@ -377,37 +376,30 @@ func ComputeCeilings(in Input, cfg Config) (*Ceilings, error) {
 		j.topicSeeds[t] = splitmix64(splitmix64(cfg.Seed) ^ h.Sum64())
 	}
 
-	workers := cfg.Workers
-	if workers <= 0 {
-		workers = runtime.GOMAXPROCS(0)
-	}
-	workers = min(workers, cfg.Draws)
-	var next atomic.Int64
-	var wg sync.WaitGroup
+	// Each goroutine keeps its own scratch worker; a panic in a draw (a
+	// bug) comes back as an error instead of ending the process.
+	scratch := make([]*worker, workers.Count(cfg.Workers, cfg.Draws))
 	var mu sync.Mutex
 	done := 0
 	if cfg.Progress != nil {
 		cfg.Progress(0, cfg.Draws)
 	}
-	for range workers {
-		wg.Go(func() {
-			w := newWorker(frames, trecCut)
-			for {
-				b := int(next.Add(1) - 1)
-				if b >= cfg.Draws {
-					return
-				}
-				w.draw(j, b)
-				if cfg.Progress != nil {
-					mu.Lock()
-					done++
-					cfg.Progress(done, cfg.Draws)
-					mu.Unlock()
-				}
-			}
-		})
+	err := workers.Run(cfg.Draws, cfg.Workers, func(wi, b int) error {
+		if scratch[wi] == nil {
+			scratch[wi] = newWorker(frames, trecCut)
+		}
+		scratch[wi].draw(j, b)
+		if cfg.Progress != nil {
+			mu.Lock()
+			done++
+			cfg.Progress(done, cfg.Draws)
+			mu.Unlock()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
-	wg.Wait()
 	newWorker(frames, trecCut).shipped(j)
 	return c, nil
 }

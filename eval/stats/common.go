@@ -7,7 +7,8 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"sync"
-	"sync/atomic"
+
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 // ErrUndefined is wrapped by every error reporting that a statistic does not
@@ -185,31 +186,15 @@ func (p *progress) add(n int) {
 }
 
 // parallelFor calls fn(worker, task) for every task in [0, tasks) on up to
-// workers goroutines, which pull tasks in order. Callers keep results and
-// random streams per task (never per worker), so the outcome does not depend
-// on which worker ran which task.
-func parallelFor(tasks, workers int, fn func(worker, task int)) {
-	workers = min(workers, tasks)
-	if workers <= 1 {
-		for t := range tasks {
-			fn(0, t)
-		}
-		return
-	}
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	for w := range workers {
-		wg.Go(func() {
-			for {
-				t := int(next.Add(1) - 1)
-				if t >= tasks {
-					return
-				}
-				fn(w, t)
-			}
-		})
-	}
-	wg.Wait()
+// nWorkers goroutines, which take the tasks in order (workers.Run). Callers
+// keep results and random streams per task (never per worker), so the
+// outcome does not depend on which worker ran which task. A panic in a
+// task — a bug — comes back as an error instead of ending the process.
+func parallelFor(tasks, nWorkers int, fn func(worker, task int)) error {
+	return workers.Run(tasks, nWorkers, func(w, t int) error {
+		fn(w, t)
+		return nil
+	})
 }
 
 // CompletePairs returns the values of x and y on the topics where both are

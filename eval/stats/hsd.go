@@ -137,7 +137,7 @@ func RandomisedTukeyHSD(scores [][]float64, opts HSDOptions) (HSD, error) {
 		scr[w] = scratch{pcg: pcg, rng: rand.New(pcg), sums: make([]float64, k), perm: make([]int, k), hist: make([]int64, len(pairs)+1)}
 	}
 	prog := newProgress(opts.Progress, b)
-	parallelFor(chunks, workers, func(w, c int) {
+	if err := parallelFor(chunks, workers, func(w, c int) {
 		s := &scr[w]
 		s.pcg.Seed(streamState(opts.Seed, uint64(c)))
 		for i := range s.perm {
@@ -148,7 +148,9 @@ func RandomisedTukeyHSD(scores [][]float64, opts HSDOptions) (HSD, error) {
 			s.hist[hsdPermutation(data, k, s.rng, s.perm, s.sums, thresholds)]++
 		}
 		prog.add(todo)
-	})
+	}); err != nil {
+		return HSD{}, err
+	}
 
 	hist := make([]int64, len(pairs)+1)
 	for _, s := range scr {

@@ -204,7 +204,7 @@ func MeanIntervals(scores [][]float64, level float64, opts BootstrapOptions) ([]
 		scratch[w] = make([]float64, b)
 	}
 	prog := newProgress(opts.Progress, runs*b)
-	parallelFor(runs, workers, func(worker, r int) {
+	if err := parallelFor(runs, workers, func(worker, r int) {
 		x := make([]float64, 0, len(scores[r]))
 		for _, v := range scores[r] {
 			if !math.IsNaN(v) {
@@ -232,6 +232,8 @@ func MeanIntervals(scores [][]float64, level float64, opts BootstrapOptions) ([]
 			ri.BootstrapErr = fmt.Errorf("run %d: %w", r, ri.BootstrapErr)
 		}
 		out[r] = ri
-	})
+	}); err != nil {
+		return nil, err
+	}
 	return out, nil
 }

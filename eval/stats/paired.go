@@ -372,7 +372,7 @@ func PairwiseComparisons(scores [][]float64, opts PairwiseOptions) (Pairwise, er
 		}
 	}
 	prog := newProgress(opts.Progress, total)
-	parallelFor(len(res.Pairs), workers, func(_, p int) {
+	if err := parallelFor(len(res.Pairs), workers, func(_, p int) {
 		pc := &res.Pairs[p]
 		d := diffs[p]
 		wrap := func(err error) error {
@@ -391,7 +391,9 @@ func PairwiseComparisons(scores [][]float64, opts PairwiseOptions) (Pairwise, er
 		pc.RandomisationErr = wrap(pc.RandomisationErr)
 		pc.HedgesG, pc.HedgesGErr = hedgesGPaired(d)
 		pc.HedgesGErr = wrap(pc.HedgesGErr)
-	})
+	}); err != nil {
+		return Pairwise{}, err
+	}
 
 	res.TTestFamily, err = holmOver(res.Pairs,
 		func(pc *PairComparison) (float64, bool) { return pc.TTest.P, pc.TTestErr == nil },

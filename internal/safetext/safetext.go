@@ -8,7 +8,7 @@ package safetext
 import "strconv"
 
 // Name returns s unchanged when it is non-empty printable ASCII without
-// spaces and quotes ('"', '\'', '\\'), and otherwise s in Go's
+// spaces, quotes, apostrophes and backslashes, and otherwise s in Go's
 // double-quoted syntax (strconv.Quote: control characters, invalid UTF-8,
 // bidirectional overrides and line separators become escapes). Ordinary
 // names print as before; a quoted one cannot be mistaken for a bare one,
