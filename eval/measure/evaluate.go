@@ -79,8 +79,8 @@ func Evaluate(q *eval.Qrels, run *eval.Run, cfg Config) *Result {
 		opts = DefaultOptions()
 	}
 	var scaleWarning string
-	if hi := maxJudged(q); opts.MaxLevel <= 0 || hi > opts.MaxLevel {
-		if usesMaxLevel(cfg.Measures) {
+	if hi := GradingScale(q); opts.MaxLevel <= 0 || hi > opts.MaxLevel {
+		if opts.MaxLevel > 0 && UsesMaxLevel(cfg.Measures) {
 			scaleWarning = fmt.Sprintf("%s: judged values reach %g, above the grading scale's top level %g; nERR and RBP use %g (set --max-level)", q.File, hi, opts.MaxLevel, hi)
 		}
 		o := *opts
@@ -191,6 +191,9 @@ func warnings(q *eval.Qrels, r *Result, cfg Config, opts *Options) []string {
 			out = append(out, fmt.Sprintf("no judged model satisfies the constraint on %d topic(s) (%s): their measures are 0 or undefined", len(none), strings.Join(none, ", ")))
 		}
 	}
+	if w := noRelevantWarning(q, r, cfg); w != "" {
+		out = append(out, w)
+	}
 	usesNDCG := false
 	for _, m := range ms {
 		if m.Family.Name == "ndcg" || m.Family.Name == "ndcg_cut" {
@@ -221,9 +224,44 @@ func (c Column) Index() int { return c.measure }
 // ValueIndex is the position of the column's value within its measure.
 func (c Column) ValueIndex() int { return c.value }
 
-// maxJudged is the largest judged value of the qrels: the top of the
-// grading scale when none is given.
-func maxJudged(q *eval.Qrels) float64 {
+// noRelevantWarning names, once per evaluation, the topics where the
+// NTCIREVAL measures have no value because nothing relevant is judged
+// (under a constraint: among the feasible models).
+func noRelevantWarning(q *eval.Qrels, r *Result, cfg Config) string {
+	var names []string
+	for _, m := range cfg.Measures {
+		if m.Family.NTCIR {
+			names = append(names, m.Names...)
+		}
+	}
+	if len(names) == 0 {
+		return ""
+	}
+	var topics []string
+	for _, topic := range r.Topics {
+		relevant := false
+		if tq := q.Topic(topic); tq != nil {
+			for d, v := range tq.Value {
+				if v > 0 && (cfg.Feasible == nil || cfg.Feasible(d)) {
+					relevant = true
+					break
+				}
+			}
+		}
+		if !relevant {
+			topics = append(topics, topic)
+		}
+	}
+	if len(topics) == 0 {
+		return ""
+	}
+	return fmt.Sprintf("%s: %d topic(s) judge no document relevant (level > 0): %s; NTCIREVAL's measures (%s) are undefined there and left out of the mean",
+		q.File, len(topics), strings.Join(topics, ", "), strings.Join(names, ", "))
+}
+
+// GradingScale is the largest judged value of the qrels (at least 1): the
+// top of the grading scale when none is given.
+func GradingScale(q *eval.Qrels) float64 {
 	hi := 0.0
 	for _, t := range q.ByID {
 		for _, v := range t.Value {
@@ -233,7 +271,9 @@ func maxJudged(q *eval.Qrels) float64 {
 	return max(hi, 1)
 }
 
-func usesMaxLevel(ms []*Measure) bool {
+// UsesMaxLevel tells whether a measure of ms depends on the top of the
+// grading scale (nERR, RBP).
+func UsesMaxLevel(ms []*Measure) bool {
 	for _, m := range ms {
 		if m.Family.Name == "nerr" || m.Family.Name == "rbp" {
 			return true
