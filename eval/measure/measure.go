@@ -126,7 +126,7 @@ type Family struct {
 	NTCIR bool
 	// Integer values are printed without decimals (num_q, num_ret, ...).
 	Integer bool
-	// PerTopic is false for num_q, which trec_eval prints only as `all`.
+	// NoPerTopic is true for num_q, which trec_eval prints only as `all`.
 	NoPerTopic  bool
 	Direction   Direction
 	Aggregation Aggregation
