@@ -8,10 +8,10 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
-	"github.com/ntcir-pmr/mreval/baselines/subtaskb"
+	"github.com/ntcir-pmr/mreval/baselines/stylematch"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
-	formats "github.com/ntcir-pmr/mreval/eval/subtaskb"
+	"github.com/ntcir-pmr/mreval/eval/subtaskb"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
 )
@@ -23,7 +23,7 @@ func init() {
 			&cli.StringFlag{Name: "pool", Usage: "Subtask B pool file (TSV: lora_id base_model name trigger_words tags source_url license)"},
 			&cli.StringFlag{Name: "out", Usage: "run file to write (required)"},
 			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the stem of --out)"},
-			&cli.IntFlag{Name: "depth", Value: subtaskb.DefaultDepth, Usage: "LoRAs ranked per topic"},
+			&cli.IntFlag{Name: "depth", Value: stylematch.DefaultDepth, Usage: "LoRAs ranked per topic"},
 		}, extra...)
 	}
 	baselineCmd.Subcommands = append(baselineCmd.Subcommands,
@@ -88,23 +88,23 @@ func baselineEmbedSimAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	topics, err := formats.ReadTopicsFile(c.String("topics"))
+	topics, err := subtaskb.ReadTopicsFile(c.String("topics"))
 	if err != nil {
 		return err
 	}
-	pool, err := formats.ReadPoolFile(c.String("pool"))
+	pool, err := subtaskb.ReadPoolFile(c.String("pool"))
 	if err != nil {
 		return err
 	}
-	te, err := subtaskb.ReadEmbeddings(c.String("topic-emb"), idsPath(c.String("topic-emb"), c.String("topic-ids")))
+	te, err := stylematch.ReadEmbeddings(c.String("topic-emb"), idsPath(c.String("topic-emb"), c.String("topic-ids")))
 	if err != nil {
 		return err
 	}
-	le, err := subtaskb.ReadEmbeddings(c.String("lora-emb"), idsPath(c.String("lora-emb"), c.String("lora-ids")))
+	le, err := stylematch.ReadEmbeddings(c.String("lora-emb"), idsPath(c.String("lora-emb"), c.String("lora-ids")))
 	if err != nil {
 		return err
 	}
-	run, err := subtaskb.EmbedSim(topics.IDs(), pool.IDs(), te, le, c.Int("depth"), tag)
+	run, err := stylematch.EmbedSim(topics.IDs(), pool.IDs(), te, le, c.Int("depth"), tag)
 	if err != nil {
 		return err
 	}
@@ -124,16 +124,16 @@ func baselineTagMatchAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	topics, err := formats.ReadTopicsFile(c.String("topics"))
+	topics, err := subtaskb.ReadTopicsFile(c.String("topics"))
 	if err != nil {
 		return err
 	}
-	pool, err := formats.ReadPoolFile(c.String("pool"))
+	pool, err := subtaskb.ReadPoolFile(c.String("pool"))
 	if err != nil {
 		return err
 	}
 	p := metadata.BM25Params{K1: c.Float64("bm25-k1"), B: c.Float64("bm25-b")}
-	run, notes, err := subtaskb.TagMatch(topics.Topics, pool.LoRAs, p, c.Int("depth"), tag)
+	run, notes, err := stylematch.TagMatch(topics.Topics, pool.LoRAs, p, c.Int("depth"), tag)
 	if err != nil {
 		return usageError{err} // only the BM25 parameters can be wrong here
 	}

@@ -8,7 +8,7 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/baselines/fusion"
-	"github.com/ntcir-pmr/mreval/baselines/subtaskb"
+	"github.com/ntcir-pmr/mreval/baselines/stylematch"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
@@ -112,7 +112,7 @@ func fuseAction(c *cli.Context) error {
 		return err
 	}
 	if d := c.Int("depth"); d > 0 {
-		subtaskb.Truncate(fused, d)
+		stylematch.Truncate(fused, d)
 	}
 	out := c.String("out")
 	if err := fsutil.WriteFile(out, 0o644, func(w io.Writer) error { return trecfmt.WriteRun(w, fused) }); err != nil {

@@ -14,7 +14,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/baselines/fusion"
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
-	bsub "github.com/ntcir-pmr/mreval/baselines/subtaskb"
+	"github.com/ntcir-pmr/mreval/baselines/stylematch"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/assess"
 	"github.com/ntcir-pmr/mreval/eval/collection"
@@ -37,7 +37,7 @@ const (
 	sampleDim       = 64
 	samplePoolDepth = 20
 	samplePoolSeed  = 1
-	sampleRunDepth  = bsub.DefaultDepth
+	sampleRunDepth  = stylematch.DefaultDepth
 	// sampleAssessorSlip is the probability that a simulated assessor
 	// gives a grade one step above or below the planted one.
 	sampleAssessorSlip = 0.2
@@ -394,23 +394,23 @@ func subtaskBSample() ([]File, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	topicEmb, err := bsub.EncodeNpy(sampleTopics, sampleDim, d.obsT)
+	topicEmb, err := stylematch.EncodeNpy(sampleTopics, sampleDim, d.obsT)
 	if err != nil {
 		return nil, "", err
 	}
-	loraEmb, err := bsub.EncodeNpy(sampleLoRAs, sampleDim, d.obsL)
+	loraEmb, err := stylematch.EncodeNpy(sampleLoRAs, sampleDim, d.obsL)
 	if err != nil {
 		return nil, "", err
 	}
 
 	// The baselines and their fusion.
-	te := &bsub.Embeddings{IDs: topics.IDs(), Dim: sampleDim, Data: widen(d.obsT), Source: sampleDir + "/topics.npy"}
-	le := &bsub.Embeddings{IDs: pool.IDs(), Dim: sampleDim, Data: widen(d.obsL), Source: sampleDir + "/loras.npy"}
-	embed, err := bsub.EmbedSim(topics.IDs(), pool.IDs(), te, le, sampleRunDepth, "embed-sim")
+	te := &stylematch.Embeddings{IDs: topics.IDs(), Dim: sampleDim, Data: widen(d.obsT), Source: sampleDir + "/topics.npy"}
+	le := &stylematch.Embeddings{IDs: pool.IDs(), Dim: sampleDim, Data: widen(d.obsL), Source: sampleDir + "/loras.npy"}
+	embed, err := stylematch.EmbedSim(topics.IDs(), pool.IDs(), te, le, sampleRunDepth, "embed-sim")
 	if err != nil {
 		return nil, "", err
 	}
-	tags, notes, err := bsub.TagMatch(topics.Topics, pool.LoRAs, metadata.DefaultBM25, sampleRunDepth, "tag-match")
+	tags, notes, err := stylematch.TagMatch(topics.Topics, pool.LoRAs, metadata.DefaultBM25, sampleRunDepth, "tag-match")
 	if err != nil {
 		return nil, "", err
 	}
@@ -421,7 +421,7 @@ func subtaskBSample() ([]File, string, error) {
 	if err != nil {
 		return nil, "", err
 	}
-	bsub.Truncate(fused, sampleRunDepth)
+	stylematch.Truncate(fused, sampleRunDepth)
 	runs := map[string]*eval.Run{"embed-sim": embed, "tag-match": tags, "fusion-rrf": fused}
 	runBytes := map[string][]byte{}
 	for _, name := range []string{"embed-sim", "tag-match", "fusion-rrf"} {

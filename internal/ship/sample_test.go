@@ -11,7 +11,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	bsub "github.com/ntcir-pmr/mreval/baselines/subtaskb"
+	"github.com/ntcir-pmr/mreval/baselines/stylematch"
 	"github.com/ntcir-pmr/mreval/eval/assess"
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/subtaskb"
@@ -144,11 +144,11 @@ func TestSampleRoundTripFromTree(t *testing.T) {
 	assert.Equal(t, subtaskb.ImageCheck{Present: 10}, ic)
 	pool, err := subtaskb.ReadPoolFile(q+".pool.tsv", trecfmt.DefaultLimits)
 	require.NoError(t, err)
-	te, err := bsub.ReadEmbeddings(filepath.Join(q, "topics.npy"), filepath.Join(q, "topics.ids"))
+	te, err := stylematch.ReadEmbeddings(filepath.Join(q, "topics.npy"), filepath.Join(q, "topics.ids"))
 	require.NoError(t, err)
-	le, err := bsub.ReadEmbeddings(filepath.Join(q, "loras.npy"), filepath.Join(q, "loras.ids"))
+	le, err := stylematch.ReadEmbeddings(filepath.Join(q, "loras.npy"), filepath.Join(q, "loras.ids"))
 	require.NoError(t, err)
-	run, err := bsub.EmbedSim(topics.IDs(), pool.IDs(), te, le, 100, "embed-sim")
+	run, err := stylematch.EmbedSim(topics.IDs(), pool.IDs(), te, le, 100, "embed-sim")
 	require.NoError(t, err)
 	var b bytes.Buffer
 	require.NoError(t, trecfmt.WriteRun(&b, run))

@@ -1,4 +1,4 @@
-package subtaskb
+package stylematch
 
 import (
 	"bytes"

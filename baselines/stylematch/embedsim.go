@@ -1,10 +1,10 @@
-// Package subtaskb holds the Subtask B baselines, which rank the pool of
+// Package stylematch holds the Subtask B baselines, which rank the pool of
 // style LoRAs for a topic (a desired style image): embed-sim, the cosine
 // similarity of image embeddings, and tag-match, BM25 between the topic's
 // description and each LoRA's name, tags and trigger words. Both write at
 // most a depth of documents per topic, as Subtask B runs must. Their
 // fusion is `mreval fuse`. See docs/subtask-b.md.
-package subtaskb
+package stylematch
 
 import (
 	"fmt"
