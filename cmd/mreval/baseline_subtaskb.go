@@ -88,11 +88,11 @@ func baselineEmbedSimAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	topics, err := subtaskb.ReadTopicsFile(c.String("topics"))
+	topics, err := subtaskb.ReadTopicsFile(c.String("topics"), trecfmt.DefaultLimits)
 	if err != nil {
 		return err
 	}
-	pool, err := subtaskb.ReadPoolFile(c.String("pool"))
+	pool, err := subtaskb.ReadPoolFile(c.String("pool"), trecfmt.DefaultLimits)
 	if err != nil {
 		return err
 	}
@@ -124,11 +124,11 @@ func baselineTagMatchAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	topics, err := subtaskb.ReadTopicsFile(c.String("topics"))
+	topics, err := subtaskb.ReadTopicsFile(c.String("topics"), trecfmt.DefaultLimits)
 	if err != nil {
 		return err
 	}
-	pool, err := subtaskb.ReadPoolFile(c.String("pool"))
+	pool, err := subtaskb.ReadPoolFile(c.String("pool"), trecfmt.DefaultLimits)
 	if err != nil {
 		return err
 	}

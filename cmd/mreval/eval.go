@@ -34,7 +34,7 @@ QRELS. trec_eval's measures (num_q num_ret num_rel num_rel_ret map P recall
 recip_rank Rprec ndcg ndcg_cut) print byte-identically to trec_eval 9.0.8.
 Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 ` + strings.Join(officialMeasures["B"], " ") + ` (--task B). 'mreval measures' lists all measures.`,
-		Flags: append([]cli.Flag{
+		Flags: withLimitFlags(append([]cli.Flag{
 			&cli.BoolFlag{Name: "q", Usage: "print per-topic values too"},
 			&cli.BoolFlag{Name: "c", Usage: "average over every qrels topic (a topic the run lacks scores 0)"},
 			&cli.StringSliceFlag{Name: "m", Usage: "measure, e.g. ndcg@10, tauw, regret@1, P.5,10 (repeatable)"},
@@ -46,13 +46,17 @@ Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 			&cli.StringFlag{Name: "split", Usage: "with --collection: score only its train or test topics"},
 			&cli.StringFlag{Name: "epsilon", Value: "0", Usage: "near@k tolerance: points, or 'noise' for each topic's fine-tuning σ (needs --collection recycling)"},
 			&cli.StringFlag{Name: "task", Value: "A", Usage: "subtask whose official measures are the default: A or B"},
-		}, append(append(constraintFlags(), expectFlags()...), listFlags()...)...),
+		}, append(append(constraintFlags(), expectFlags()...), listFlags()...)...)),
 		Action: evalAction,
 	})
 }
 
 func evalAction(c *cli.Context) error {
-	qrels, runPaths, err := evalInputs(c)
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return err
+	}
+	qrels, runPaths, err := evalInputs(c, lim)
 	if err != nil {
 		return err
 	}
@@ -86,21 +90,21 @@ func evalAction(c *cli.Context) error {
 	if err := setListOptions(c, opts, measures, measure.GradingScale(qrels), qrels.File, c.String("collection")); err != nil {
 		return err
 	}
-	topics, err := evalTopics(c, qrels)
+	topics, err := evalTopics(c, qrels, lim)
 	if err != nil {
 		return err
 	}
 	if err := setEpsilon(c, opts, qrels); err != nil {
 		return err
 	}
-	cons, err := loadConstraint(c, c.String("collection"))
+	cons, err := loadConstraint(c, c.String("collection"), lim)
 	if err != nil {
 		return err
 	}
 	var results []*measure.Result
 	warned := map[string]bool{}
 	for _, path := range runPaths {
-		run, err := trecfmt.ReadRunFile(path, trecfmt.DefaultLimits)
+		run, err := trecfmt.ReadRunFile(path, lim)
 		if err != nil {
 			return err
 		}
@@ -131,7 +135,7 @@ func evalAction(c *cli.Context) error {
 
 // evalInputs resolves the qrels (a file, or a shipped collection) and the
 // run paths.
-func evalInputs(c *cli.Context) (*eval.Qrels, []string, error) {
+func evalInputs(c *cli.Context, lim trecfmt.Limits) (*eval.Qrels, []string, error) {
 	args := c.Args().Slice()
 	if name := c.String("collection"); name != "" {
 		if len(args) == 0 {
@@ -153,13 +157,13 @@ func evalInputs(c *cli.Context) (*eval.Qrels, []string, error) {
 	if len(args) < 2 {
 		return nil, nil, usagef("eval needs QRELS and at least one RUN (or --collection NAME and RUNs)")
 	}
-	q, err := trecfmt.ReadQrelsFile(args[0], trecfmt.DefaultLimits)
+	q, err := trecfmt.ReadQrelsFile(args[0], lim)
 	return q, args[1:], err
 }
 
 // evalTopics restricts qrels to --topics or --split and returns the topic
 // list to apply to runs (nil = no restriction).
-func evalTopics(c *cli.Context, qrels *eval.Qrels) ([]string, error) {
+func evalTopics(c *cli.Context, qrels *eval.Qrels, lim trecfmt.Limits) ([]string, error) {
 	var topics []string
 	var from string
 	switch {
@@ -167,7 +171,7 @@ func evalTopics(c *cli.Context, qrels *eval.Qrels) ([]string, error) {
 		from = c.String("topics")
 		var err error
 		// A plain list, or a Subtask B topics table (its topic_id column).
-		if topics, err = validate.ReadRuleList(from); err != nil {
+		if topics, err = validate.ReadRuleList(from, lim); err != nil {
 			return nil, err
 		}
 	case c.String("split") != "":
@@ -220,7 +224,7 @@ func constraintFlags() []cli.Flag {
 
 // loadConstraint parses --constraint against --models or the models table
 // of the named collection; nil when no constraint is given.
-func loadConstraint(c *cli.Context, collName string) (*constraint.Constraint, error) {
+func loadConstraint(c *cli.Context, collName string, lim trecfmt.Limits) (*constraint.Constraint, error) {
 	expr := c.String("constraint")
 	if expr == "" {
 		if c.String("models") != "" {
@@ -232,7 +236,7 @@ func loadConstraint(c *cli.Context, collName string) (*constraint.Constraint, er
 	var err error
 	switch {
 	case c.String("models") != "":
-		table, err = constraint.ReadTableFile(c.String("models"))
+		table, err = constraint.ReadTableFile(c.String("models"), lim)
 	case collName != "":
 		var coll *collection.Collection
 		if coll, err = collection.Lookup(collName); err != nil {

@@ -24,16 +24,16 @@ func init() {
 		Description: "Methods: copeland (pairwise majority, Model Spider's rank aggregation), borda (Borda count),\n" +
 			"combsum and combmnz (sum of normalised scores; --norm minmax|zscore|rank), rrf (reciprocal rank fusion, --k).\n" +
 			"Tied scores share their average rank; each topic uses the union of the retrieved docs.",
-		Flags: []cli.Flag{
+		Flags: withLimitFlags([]cli.Flag{
 			&cli.StringFlag{Name: "method", Usage: strings.Join(fuseMethods, "|") + " (required)"},
 			&cli.Float64Flag{Name: "k", Value: fusion.DefaultRRFK, Usage: "rrf: the constant k of 1/(k + rank)"},
 			&cli.StringFlag{Name: "norm", Value: "minmax", Usage: "combsum/combmnz: score normalisation, " + strings.Join(fusion.Norms, "|")},
 			&cli.StringFlag{Name: "out", Usage: "fused run file to write (required)"},
 			&cli.StringFlag{Name: "tag", Usage: "run tag of the fused run (default: the stem of --out)"},
 			&cli.IntFlag{Name: "copeland-max-docs", Value: fusion.DefaultCopelandMaxDocs,
-				Usage: "copeland over 3+ runs compares every pair of docs: refuse a topic with more docs (0 = no limit)"},
+				Usage: "copeland over 3+ runs compares every pair of docs: refuse a topic with more docs"},
 			&cli.IntFlag{Name: "depth", Usage: "keep only the first N documents of each topic (Subtask B runs are depth-limited); 0 = all"},
-		},
+		}),
 		Action: fuseAction,
 	})
 }
@@ -65,8 +65,8 @@ func fuseAction(c *cli.Context) error {
 	if c.IsSet("copeland-max-docs") && method != "copeland" {
 		return usagef("--copeland-max-docs applies to --method copeland only")
 	}
-	if c.Int("copeland-max-docs") < 0 {
-		return usagef("--copeland-max-docs must not be negative")
+	if c.Int("copeland-max-docs") <= 0 {
+		return usagef("--copeland-max-docs must be positive")
 	}
 	if c.Int("depth") < 0 {
 		return usagef("--depth must not be negative")
@@ -86,16 +86,19 @@ func fuseAction(c *cli.Context) error {
 		}
 		norm = n
 	}
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return err
+	}
 	runs := make([]*eval.Run, c.NArg())
 	for i, p := range c.Args().Slice() {
-		r, err := trecfmt.ReadRunFile(p, trecfmt.DefaultLimits)
+		r, err := trecfmt.ReadRunFile(p, lim)
 		if err != nil {
 			return err
 		}
 		runs[i] = r
 	}
 	var fused *eval.Run
-	var err error
 	switch method {
 	case "copeland":
 		fused, err = fusion.CopelandMaxDocs(runs, tag, c.Int("copeland-max-docs"))

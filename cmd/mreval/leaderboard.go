@@ -50,7 +50,7 @@ current runs of a submission store, named TEAM/TAG) or RUN files.
 A run lacking a topic is scored on an empty ranking for it (and warned
 about), so that every run is averaged over the same topics.
 Same inputs and --seed give byte-identical output.`,
-		Flags: append([]cli.Flag{
+		Flags: withLimitFlags(append([]cli.Flag{
 			&cli.StringFlag{Name: "collection", Value: defaultCollection, Usage: "shipped collection: " + strings.Join(collection.Names(), ", ")},
 			&cli.StringFlag{Name: "qrels", Usage: "qrels file (instead of a collection)"},
 			&cli.StringFlag{Name: "topics", Usage: "score only the topics listed in this file (default: the collection's test topics, or every topic of --qrels)"},
@@ -68,7 +68,7 @@ Same inputs and --seed give byte-identical output.`,
 			&cli.StringFlag{Name: "scatter-run", Usage: "html: run whose scores are plotted against the true values (default: the top run)"},
 			&cli.BoolFlag{Name: "timestamp", Usage: "print the time the report was made (output then differs between calls)"},
 			leaderboardNoiseFlag, leaderboardNoNoiseFlag, leaderboardNoiseDrawsFlag,
-		}, append(constraintFlags(), listFlags()...)...),
+		}, append(constraintFlags(), listFlags()...)...)),
 		Action: leaderboardAction,
 	})
 }
@@ -81,7 +81,8 @@ type lbInput struct {
 	collection string
 	qrelsName  string
 	topicsFrom string
-	judgedTop  float64 // measure.GradingScale of the qrels before restricting them
+	limits     trecfmt.Limits // of reading the files (the limit flags)
+	judgedTop  float64        // measure.GradingScale of the qrels before restricting them
 }
 
 func leaderboardAction(c *cli.Context) error {
@@ -143,7 +144,7 @@ func leaderboardAction(c *cli.Context) error {
 	if err := setListOptions(c, cfg.Options, measures, in.judgedTop, in.qrelsName, in.collection); err != nil {
 		return err
 	}
-	cons, err := loadConstraint(c, in.collection)
+	cons, err := loadConstraint(c, in.collection, in.limits)
 	if err != nil {
 		return err
 	}
@@ -202,7 +203,11 @@ func leaderboardAction(c *cli.Context) error {
 // leaderboardInput reads the qrels, the topic list and the runs named by
 // the flags, restricted to the evaluation topics.
 func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
-	in := &lbInput{}
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return nil, err
+	}
+	in := &lbInput{limits: lim}
 	sources := 0
 	for _, set := range []bool{c.IsSet("runs"), c.IsSet("store"), c.NArg() > 0} {
 		if set {
@@ -218,12 +223,11 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 
 	var coll *collection.Collection
 	var topics []string
-	var err error
 	if q := c.String("qrels"); q != "" {
 		if sources == 0 {
 			return nil, usagef("with --qrels, give the runs: --runs DIR, --store DIR or RUN files")
 		}
-		if in.qrels, err = trecfmt.ReadQrelsFile(q, trecfmt.DefaultLimits); err != nil {
+		if in.qrels, err = trecfmt.ReadQrelsFile(q, lim); err != nil {
 			return nil, err
 		}
 		in.qrelsName = q
@@ -243,7 +247,7 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 		}
 	}
 	if f := c.String("topics"); f != "" {
-		if topics, err = trecfmt.ReadIDListFile(f, trecfmt.DefaultLimits); err != nil {
+		if topics, err = trecfmt.ReadIDListFile(f, lim); err != nil {
 			return nil, err
 		}
 		in.topicsFrom = f
@@ -274,7 +278,7 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 		for _, e := range entries {
 			if e.Type().IsRegular() && (strings.HasSuffix(e.Name(), ".run") || strings.HasSuffix(e.Name(), ".run.gz")) {
 				p := filepath.Join(dir, e.Name())
-				srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, trecfmt.DefaultLimits) }})
+				srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, lim) }})
 			}
 		}
 		if len(srcs) == 0 {
@@ -294,7 +298,7 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 			tag := s.Team + "/" + s.Tag
 			srcs = append(srcs, runSource{s.Path, func() (*eval.Run, error) {
 				// ReadRun refuses a run whose bytes are not those accepted.
-				run, err := s.ReadRun(trecfmt.DefaultLimits)
+				run, err := s.ReadRun(lim)
 				if err == nil {
 					run.Tag = tag
 				}
@@ -306,7 +310,7 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 		}
 	case c.NArg() > 0:
 		for _, p := range c.Args().Slice() {
-			srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, trecfmt.DefaultLimits) }})
+			srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, lim) }})
 		}
 	default:
 		files, err := coll.RunFiles()

@@ -39,14 +39,14 @@ RUNs are scored on the same draws, next to their score on the shipped qrels;
 a topic a run lacks is scored on an empty ranking (and warned about).
 Topics: the collection's test topics, or --topics FILE. Same --seed, same
 output, whatever the number of cores. See docs/noise.md.`,
-		Flags: []cli.Flag{
+		Flags: withLimitFlags([]cli.Flag{
 			&cli.StringFlag{Name: "collection", Value: defaultCollection, Usage: "shipped collection with seed runs"},
 			&cli.StringFlag{Name: "topics", Usage: "topics to report (one per line; default: the collection's test topics)"},
 			&cli.IntFlag{Name: "draws", Value: noise.DefaultDraws, Usage: "B, number of re-drawn ground truths (at least 2)"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the draws"},
 			&cli.StringFlag{Name: "noise", Value: noise.Empirical.String(), Usage: strings.Join(noise.ModelNames, "|")},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: strings.Join(report.NoiseFormats, "|")},
-		},
+		}),
 		Action: noiseAction,
 	})
 }
@@ -63,6 +63,10 @@ func noiseAction(c *cli.Context) error {
 	if c.Int("draws") < 2 {
 		return usagef("--draws must be at least 2, not %d", c.Int("draws"))
 	}
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return err
+	}
 	name := c.String("collection")
 	seeds, err := loadSeeds(name)
 	if err != nil {
@@ -76,7 +80,7 @@ func noiseAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	topics, err := noiseTopics(c, coll, q)
+	topics, err := noiseTopics(c, coll, q, lim)
 	if err != nil {
 		return err
 	}
@@ -98,7 +102,7 @@ func noiseAction(c *cli.Context) error {
 	// The report names runs by tag, next to the oracle.
 	tags := map[string]string{noise.OracleTag: "the oracle"}
 	for _, path := range c.Args().Slice() {
-		run, err := trecfmt.ReadRunFile(path, trecfmt.DefaultLimits)
+		run, err := trecfmt.ReadRunFile(path, lim)
 		if err != nil {
 			return err
 		}
@@ -124,12 +128,12 @@ func noiseAction(c *cli.Context) error {
 
 // noiseTopics returns --topics or the collection's test topics, in byte
 // order; every one must be judged.
-func noiseTopics(c *cli.Context, coll *collection.Collection, q *eval.Qrels) ([]string, error) {
+func noiseTopics(c *cli.Context, coll *collection.Collection, q *eval.Qrels, lim trecfmt.Limits) ([]string, error) {
 	from := c.String("topics")
 	var topics []string
 	var err error
 	if from != "" {
-		topics, err = trecfmt.ReadIDListFile(from, trecfmt.DefaultLimits)
+		topics, err = trecfmt.ReadIDListFile(from, lim)
 	} else {
 		from = coll.Path(coll.TestTopicsFile)
 		topics, err = coll.TestTopics()

@@ -33,13 +33,13 @@ assessor (0-3). Also written: judging-pool.tsv (the items to judge, for
 printed here). Existing files are never overwritten. Assessor names have no '.'
 (it separates topic and assessor in the file name), and at most --max-sheets
 sheets are written.`,
-		Flags: []cli.Flag{
+		Flags: withLimitFlags([]cli.Flag{
 			&cli.IntFlag{Name: "depth", Value: 20, Usage: "documents of each run's ranking of a topic that enter the pool"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the per-topic shuffle"},
 			&cli.StringFlag{Name: "assessors", Usage: "comma-separated assessor names: one sheet per topic and assessor"},
 			&cli.StringFlag{Name: "out", Usage: "directory to write the sheets to (required; created if needed)"},
-			&cli.IntFlag{Name: "max-sheets", Value: assess.DefaultMaxSheets, Usage: "refuse a pool that makes more judging sheets (topics × assessors; 0 = no limit)"},
-		},
+			&cli.IntFlag{Name: "max-sheets", Value: assess.DefaultMaxSheets, Usage: "refuse a pool that makes more judging sheets (topics × assessors)"},
+		}),
 		Action: poolAction,
 	})
 }
@@ -55,8 +55,8 @@ func poolAction(c *cli.Context) error {
 	if c.NArg() == 0 {
 		return usagef("pool needs at least one RUN")
 	}
-	if c.Int("max-sheets") < 0 {
-		return usagef("--max-sheets must not be negative")
+	if c.Int("max-sheets") <= 0 {
+		return usagef("--max-sheets must be positive")
 	}
 	var assessors []string
 	if a := c.String("assessors"); a != "" {
@@ -64,9 +64,13 @@ func poolAction(c *cli.Context) error {
 			assessors = append(assessors, strings.TrimSpace(s))
 		}
 	}
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return err
+	}
 	runs := make([]*eval.Run, c.NArg())
 	for i, p := range c.Args().Slice() {
-		r, err := trecfmt.ReadRunFile(p, trecfmt.DefaultLimits)
+		r, err := trecfmt.ReadRunFile(p, lim)
 		if err != nil {
 			return err
 		}

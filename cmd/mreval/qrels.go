@@ -31,14 +31,14 @@ with two or more assessors the report gives, per pair of assessors, exact
 agreement and Cohen's weighted κ (linear and quadratic weights), Krippendorff's
 ordinal α over all items, and the list of disagreements.
 Merge rules: ` + strings.Join(assess.MergeKinds, ", ") + `.`,
-			Flags: []cli.Flag{
+			Flags: withLimitFlags([]cli.Flag{
 				&cli.StringFlag{Name: "out", Usage: "qrels file to write (required)"},
 				&cli.StringFlag{Name: "merge", Value: "floor-mean", Usage: "merge rule: " + strings.Join(assess.MergeKinds, "|")},
 				&cli.StringFlag{Name: "judging-pool", Usage: "judging-pool.tsv written by 'mreval pool': the items the sheets must cover exactly"},
 				&cli.StringFlag{Name: "pool", Usage: "the collection's pool (Subtask B pool file, or one id per line): every lora_id must be in it"},
 				&cli.IntFlag{Name: "max-grade", Value: assess.DefaultMaxGrade, Usage: "top of the grading scale"},
 				&cli.StringFlag{Name: "disagreements", Usage: "also write the items the assessors disagree on as a blank judging sheet, for adjudication"},
-			},
+			}),
 			Action: qrelsFromJudgmentsAction,
 		}},
 	})
@@ -60,14 +60,18 @@ func qrelsFromJudgmentsAction(c *cli.Context) error {
 	if maxGrade < 1 || maxGrade > 100 {
 		return usagef("--max-grade must be from 1 to 100")
 	}
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return err
+	}
 	opts := assess.MergeOptions{Rule: rule, MaxGrade: maxGrade}
 	if p := c.String("judging-pool"); p != "" {
-		if opts.Expected, err = assess.ReadJudgingPoolFile(p); err != nil {
+		if opts.Expected, err = assess.ReadJudgingPoolFile(p, lim); err != nil {
 			return err
 		}
 	}
 	if p := c.String("pool"); p != "" {
-		ids, err := validate.ReadRuleList(p)
+		ids, err := validate.ReadRuleList(p, lim)
 		if err != nil {
 			return err
 		}
@@ -80,7 +84,7 @@ func qrelsFromJudgmentsAction(c *cli.Context) error {
 	var judgments []assess.Judgment
 	var probs assess.Problems
 	for _, path := range c.Args().Slice() {
-		js, err := assess.ReadSheetFile(path, maxGrade)
+		js, err := assess.ReadSheetFile(path, maxGrade, lim)
 		if ps, ok := err.(assess.Problems); ok {
 			probs = append(probs, ps...)
 			continue

@@ -38,7 +38,7 @@ with it, missing models are told apart as judged or not).`,
 
 // validationFlags are the flags that choose the rules; intake shares them.
 func validationFlags() []cli.Flag {
-	return []cli.Flag{
+	flags := []cli.Flag{
 		&cli.StringFlag{Name: "task", Value: "A", Usage: "subtask: A (every pool model ranked per topic) or B (at most --depth per topic)"},
 		&cli.StringFlag{Name: "collection", Usage: "collection to validate against (" + strings.Join(collection.Names(), ", ") + ")"},
 		&cli.StringFlag{Name: "split", Value: "test", Usage: "with --collection: topics the run must rank: test|train|all"},
@@ -46,11 +46,12 @@ func validationFlags() []cli.Flag {
 		&cli.StringFlag{Name: "pool", Usage: "pool file: the documents a run may rank, one per line"},
 		&cli.StringFlag{Name: "topics", Usage: "topic list: the topics a run must rank, one per line"},
 		&cli.IntFlag{Name: "depth", Value: validate.DefaultDepth, Usage: "Subtask B: most documents per topic"},
-		&cli.StringFlag{Name: "max-size", Value: "1GiB", Usage: "largest accepted run (decompressed), e.g. 500MiB, 2GiB, 1000000"},
-		&cli.IntFlag{Name: "max-line", Value: validate.DefaultLimits.MaxLine, Usage: "longest accepted line in bytes"},
-		&cli.Float64Flag{Name: "max-gzip-ratio", Value: validate.DefaultLimits.MaxRatio, Usage: "largest accepted gzip expansion ratio"},
 		&cli.IntFlag{Name: "max-per-kind", Value: validate.DefaultMaxPerKind, Usage: "problems shown per kind and file (0 = all)"},
 	}
+	// --max-size (kept as an alias of --max-bytes), --max-line and
+	// --max-gzip-ratio are the limit flags of every command, with the
+	// stricter defaults of a submission.
+	return append(flags, limitFlags(validate.DefaultLimits)...)
 }
 
 // validatorFromFlags builds the validator the flags describe. Every
@@ -60,15 +61,9 @@ func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	maxSize, err := parseSize(c.String("max-size"))
+	lim, err := limitsFromFlags(c)
 	if err != nil {
-		return nil, usagef("--max-size: %v", err)
-	}
-	if c.Int("max-line") <= 0 {
-		return nil, usagef("--max-line must be positive")
-	}
-	if r := c.Float64("max-gzip-ratio"); !(r >= 1) || math.IsInf(r, 0) {
-		return nil, usagef("--max-gzip-ratio must be a finite number of at least 1")
+		return nil, err
 	}
 	if c.Int("depth") <= 0 {
 		return nil, usagef("--depth must be positive")
@@ -79,7 +74,7 @@ func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
 	rules := validate.Rules{
 		Task:       task,
 		Depth:      c.Int("depth"),
-		Limits:     trecfmt.Limits{MaxLine: c.Int("max-line"), MaxBytes: maxSize, MaxRatio: c.Float64("max-gzip-ratio")},
+		Limits:     lim,
 		MaxPerKind: c.Int("max-per-kind"),
 	}
 	if rules.MaxPerKind == 0 {
@@ -97,7 +92,7 @@ func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
 		if c.IsSet("split") {
 			return nil, usagef("--split goes with --collection; --topics names the topics")
 		}
-		if err := loadRuleFiles(c.String("qrels"), c.String("pool"), c.String("topics"), &rules); err != nil {
+		if err := loadRuleFiles(c.String("qrels"), c.String("pool"), c.String("topics"), lim, &rules); err != nil {
 			return nil, err
 		}
 	default:
@@ -150,20 +145,20 @@ func loadCollection(name, split string, rules *validate.Rules, stderr io.Writer)
 	return nil
 }
 
-func loadRuleFiles(qrelsFile, poolFile, topicsFile string, rules *validate.Rules) error {
+func loadRuleFiles(qrelsFile, poolFile, topicsFile string, lim trecfmt.Limits, rules *validate.Rules) error {
 	if poolFile == "" || topicsFile == "" {
 		return usagef("--pool and --topics are both needed without --collection")
 	}
 	var err error
-	if rules.Pool, err = validate.ReadRuleList(poolFile); err != nil {
+	if rules.Pool, err = validate.ReadRuleList(poolFile, lim); err != nil {
 		return usagef("--pool: %v", err)
 	}
-	if rules.Topics, err = validate.ReadRuleList(topicsFile); err != nil {
+	if rules.Topics, err = validate.ReadRuleList(topicsFile, lim); err != nil {
 		return usagef("--topics: %v", err)
 	}
 	if qrelsFile != "" {
 		var q *eval.Qrels
-		if q, err = trecfmt.ReadQrelsFile(qrelsFile, trecfmt.DefaultLimits); err != nil {
+		if q, err = trecfmt.ReadQrelsFile(qrelsFile, lim); err != nil {
 			return usagef("--qrels: %v", err)
 		}
 		rules.Qrels = q

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
@@ -526,17 +525,14 @@ func WriteJudgingPool(w io.Writer, p *Pooled) error {
 	return err
 }
 
-// ReadJudgingPoolFile reads a judging pool written by WriteJudgingPool.
-func ReadJudgingPoolFile(path string) (*JudgingPool, error) {
-	data, err := os.ReadFile(path)
+// ReadJudgingPoolFile reads a judging pool written by WriteJudgingPool,
+// within the size and time limits of lim.
+func ReadJudgingPoolFile(path string, lim trecfmt.Limits) (*JudgingPool, error) {
+	data, name, err := trecfmt.ReadAllFile(path, lim)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: cannot open: %w", path, err)
+		return nil, err
 	}
-	return ParseJudgingPool(path, data)
+	return ParseJudgingPool(name, data)
 }
 
 // ParseJudgingPool parses a judging pool; name is used in errors.

@@ -6,12 +6,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
 	"slices"
 	"strconv"
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 // SheetHeader is the header of a judging sheet. A sheet is a CSV file
@@ -81,17 +82,14 @@ func (p Problems) orNil() error {
 	return p
 }
 
-// ReadSheetFile reads a filled judging sheet.
-func ReadSheetFile(path string, maxGrade int) ([]Judgment, error) {
-	data, err := os.ReadFile(path)
+// ReadSheetFile reads a filled judging sheet within the size and time
+// limits of lim.
+func ReadSheetFile(path string, maxGrade int, lim trecfmt.Limits) ([]Judgment, error) {
+	data, name, err := trecfmt.ReadAllFile(path, lim)
 	if err != nil {
-		var pe *os.PathError
-		if errors.As(err, &pe) {
-			err = pe.Err
-		}
-		return nil, fmt.Errorf("%s: cannot open: %w", path, err)
+		return nil, err
 	}
-	return ParseSheet(path, data, maxGrade)
+	return ParseSheet(name, data, maxGrade)
 }
 
 // ParseSheet reads a filled judging sheet; name is used in errors. Every

@@ -7,11 +7,9 @@ package constraint
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
-	"io"
-	"math"
 	"slices"
-	"strconv"
 	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
@@ -26,18 +24,14 @@ type Table struct {
 	lines   map[string]int
 }
 
-// ReadTableFile reads a models table (gzip and "-" accepted).
-func ReadTableFile(path string) (*Table, error) {
-	src, err := trecfmt.Open(path, trecfmt.DefaultLimits)
+// ReadTableFile reads a models table (gzip and "-" accepted) within the
+// size and time limits of lim.
+func ReadTableFile(path string, lim trecfmt.Limits) (*Table, error) {
+	data, name, err := trecfmt.ReadAllFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
-	defer src.Close()
-	data, err := io.ReadAll(src)
-	if err != nil {
-		return nil, err
-	}
-	return ParseTable(src.Name, data)
+	return ParseTable(name, data)
 }
 
 // ParseTable parses the bytes of a models table.
@@ -145,10 +139,17 @@ func finishClause(cl clause, s string, t *Table) (clause, error) {
 	if cl.col < 0 {
 		return clause{}, fmt.Errorf("unknown column %q; %s has: %s", cl.column, t.File, strings.Join(t.Columns, ", "))
 	}
-	if v, err := strconv.ParseFloat(cl.text, 64); err == nil && !math.IsNaN(v) {
+	// The bound follows the number syntax of the table's values
+	// (trecfmt.ParseNumber): 1_0, 0x10, inf or 1e309 is no number here either.
+	v, err := trecfmt.ParseNumber([]byte(cl.text))
+	if err == nil {
 		cl.num, cl.isNum = v, true
 	}
 	if !cl.isNum && cl.op != opEQ && cl.op != opNE {
+		var ne *trecfmt.NumberError
+		if errors.As(err, &ne) && ne.NonFinite {
+			return clause{}, fmt.Errorf("%q compares with %s, which needs a finite number", s, cl.op)
+		}
 		return clause{}, fmt.Errorf("%q compares with %s, which needs a number", s, cl.op)
 	}
 	return cl, nil
@@ -166,8 +167,11 @@ func (c *Constraint) Feasible(model string) (bool, error) {
 		val := row[cl.col]
 		var ok bool
 		if cl.isNum && (cl.op != opEQ && cl.op != opNE || isNumber(val)) {
-			v, err := strconv.ParseFloat(val, 64)
-			if err != nil || math.IsNaN(v) {
+			// A value of the table is a number of a file: the syntax of
+			// scores and judgments (trecfmt.ParseNumber), so 1_000 or 0x10
+			// is an error here as it is there.
+			v, err := trecfmt.ParseNumber([]byte(val))
+			if err != nil {
 				return false, fmt.Errorf("%s:%d: model %q has %s = %q, not a number", c.table.File, c.table.lines[model], model, cl.column, val)
 			}
 			switch cl.op {
@@ -195,6 +199,6 @@ func (c *Constraint) Feasible(model string) (bool, error) {
 }
 
 func isNumber(s string) bool {
-	_, err := strconv.ParseFloat(s, 64)
+	_, err := trecfmt.ParseNumber([]byte(s))
 	return err == nil
 }

@@ -1,6 +1,7 @@
 package constraint
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -60,6 +61,20 @@ func TestErrors(t *testing.T) {
 	assert.EqualError(t, err, `models.tsv:5: model "odd/d" has params = "", not a number`)
 	_, err = c.Feasible("nobody/x")
 	assert.EqualError(t, err, `models.tsv: model "nobody/x" is not in the models table`)
+
+	// Values of the table follow the number syntax of runs and qrels
+	// (trecfmt.ParseNumber): Go's 1_000 and hexadecimal are not numbers.
+	spelled, err := ParseTable("m.tsv", []byte("model_id\tparams\nu\t1_000\nh\t0x10\ni\tinf\nok\t.5e3\n"))
+	require.NoError(t, err)
+	c, err = Parse("params<=2000", spelled)
+	require.NoError(t, err)
+	for model, line := range map[string]int{"u": 2, "h": 3, "i": 4} {
+		_, err = c.Feasible(model)
+		assert.EqualError(t, err, fmt.Sprintf(`m.tsv:%d: model %q has params = %q, not a number`, line, model, spelled.rows[model][1]))
+	}
+	feasible, err := c.Feasible("ok")
+	require.NoError(t, err)
+	assert.True(t, feasible)
 
 	_, err = ParseTable("m.tsv", []byte("model_id\tx\na\t1\na\t2\n"))
 	assert.EqualError(t, err, `m.tsv:3: model "a" is listed twice (lines 2 and 3)`)

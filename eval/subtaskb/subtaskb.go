@@ -25,6 +25,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 // PoolHeader is the header row of a pool file.
@@ -92,9 +94,9 @@ func (t *Topics) IDs() []string {
 	return out
 }
 
-// ReadPoolFile reads a pool file.
-func ReadPoolFile(path string) (*Pool, error) {
-	data, err := readFile(path)
+// ReadPoolFile reads a pool file within the size and time limits of lim.
+func ReadPoolFile(path string, lim trecfmt.Limits) (*Pool, error) {
+	data, err := readFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -134,9 +136,10 @@ func ParsePool(name string, data []byte) (*Pool, error) {
 	return p, nil
 }
 
-// ReadTopicsFile reads a topics file.
-func ReadTopicsFile(path string) (*Topics, error) {
-	data, err := readFile(path)
+// ReadTopicsFile reads a topics file within the size and time limits of
+// lim.
+func ReadTopicsFile(path string, lim trecfmt.Limits) (*Topics, error) {
+	data, err := readFile(path, lim)
 	if err != nil {
 		return nil, err
 	}
@@ -380,12 +383,9 @@ func clip(s string) string {
 	return s
 }
 
-func readFile(path string) ([]byte, error) {
-	data, err := os.ReadFile(path)
-	if err != nil {
-		return nil, fmt.Errorf("%s: cannot open: %w", path, unwrapPathError(err))
-	}
-	return data, nil
+func readFile(path string, lim trecfmt.Limits) ([]byte, error) {
+	data, _, err := trecfmt.ReadAllFile(path, lim)
+	return data, err
 }
 
 func unwrapPathError(err error) error {

@@ -12,11 +12,13 @@ func ReadIDListFile(path string, lim Limits) ([]string, error) {
 }
 
 // ReadIDList is ReadIDListFile on an opened source.
+// A list holds at most lim.MaxEntries identifiers.
 func ReadIDList(src *Source, lim Limits) ([]string, error) {
+	lim = lim.WithDefaults()
 	s := NewScanner(src, lim)
 	var ids []string
 	seen := map[string]int{}
-	err := forEachDataLine(s, func() error {
+	err := forEachDataLine(s, lim.MaxEntries, func() error {
 		f := s.Fields()
 		if len(f) != 1 {
 			return errorf(src.Name, s.Line(), s.FieldColumn(1), "fields",

@@ -9,21 +9,82 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"time"
 )
 
 // Limits bound what a reader accepts, so that a hostile or broken file ends
-// in an error rather than exhausting memory.
+// in an error naming the limit rather than exhausting memory or time. Every
+// text reader of mreval takes them; docs/limits.md lists them with their
+// defaults, flags and messages. A zero (or negative) field means its
+// DefaultLimits value: no limit is ever unbounded.
 type Limits struct {
+	// MaxBytes bounds the (decompressed) size of the input.
+	MaxBytes int64
 	// MaxLine is the longest accepted line in bytes (without the newline).
 	MaxLine int
-	// MaxBytes bounds the (decompressed) size of the input; 0 = no bound.
-	MaxBytes int64
-	// MaxRatio bounds decompressed/compressed size for gzip input; 0 = no bound.
+	// MaxRatio bounds decompressed/compressed size for gzip input.
 	MaxRatio float64
+	// MaxTopics bounds the distinct topics of a run or qrels file.
+	MaxTopics int
+	// MaxDocsPerTopic bounds the documents of one topic of a run or qrels.
+	MaxDocsPerTopic int
+	// MaxEntries bounds the data lines of a run, qrels or identifier list.
+	MaxEntries int
+	// ReadTimeout bounds the time from opening an input to its last read.
+	ReadTimeout time.Duration
 }
 
-// DefaultLimits are generous enough for any real run or qrels file.
-var DefaultLimits = Limits{MaxLine: 64 << 10, MaxBytes: 0, MaxRatio: 0}
+// DefaultLimits are generous for any real run or qrels file (an MS MARCO
+// dev run of 7 M lines and 330 MB is well inside them) and still small
+// enough that no input can take the machine down.
+var DefaultLimits = Limits{
+	MaxBytes:        2 << 30,
+	MaxLine:         64 << 10,
+	MaxRatio:        100,
+	MaxTopics:       1_000_000,
+	MaxDocsPerTopic: 100_000,
+	MaxEntries:      20_000_000,
+	ReadTimeout:     10 * time.Minute,
+}
+
+// The names of the limits: the flags of cmd/mreval, and what the errors
+// tell the user to raise.
+const (
+	FlagMaxBytes        = "max-bytes"
+	FlagMaxLine         = "max-line"
+	FlagMaxRatio        = "max-gzip-ratio"
+	FlagMaxTopics       = "max-topics"
+	FlagMaxDocsPerTopic = "max-docs-per-topic"
+	FlagMaxEntries      = "max-entries"
+	FlagReadTimeout     = "read-timeout"
+)
+
+// WithDefaults returns l with every unset field taken from DefaultLimits.
+func (l Limits) WithDefaults() Limits {
+	d := DefaultLimits
+	if l.MaxBytes <= 0 {
+		l.MaxBytes = d.MaxBytes
+	}
+	if l.MaxLine <= 0 {
+		l.MaxLine = d.MaxLine
+	}
+	if !(l.MaxRatio > 0) {
+		l.MaxRatio = d.MaxRatio
+	}
+	if l.MaxTopics <= 0 {
+		l.MaxTopics = d.MaxTopics
+	}
+	if l.MaxDocsPerTopic <= 0 {
+		l.MaxDocsPerTopic = d.MaxDocsPerTopic
+	}
+	if l.MaxEntries <= 0 {
+		l.MaxEntries = d.MaxEntries
+	}
+	if l.ReadTimeout <= 0 {
+		l.ReadTimeout = d.ReadTimeout
+	}
+	return l
+}
 
 // Source is an opened input: its display name and a reader of its
 // (decompressed) bytes.
@@ -33,10 +94,30 @@ type Source struct {
 	r       io.Reader
 	closers []io.Closer
 	counted *countingReader // raw bytes read, for the gzip ratio check
+
+	// The time limit is checked once per read of the underlying reader
+	// (at most 64 KiB), not per line: a clock read per 64 KiB costs
+	// nothing measurable. now is replaced by tests.
+	now      func() time.Time
+	deadline time.Time
+	timeout  time.Duration
 }
 
 // Read implements io.Reader.
-func (s *Source) Read(p []byte) (int, error) { return s.r.Read(p) }
+func (s *Source) Read(p []byte) (int, error) {
+	if s.now().After(s.deadline) {
+		return 0, s.timeoutError()
+	}
+	n, err := s.r.Read(p)
+	if errors.Is(err, os.ErrDeadlineExceeded) {
+		err = s.timeoutError()
+	}
+	return n, err
+}
+
+func (s *Source) timeoutError() error {
+	return fmt.Errorf("%s: %w: reading took more than %v (raise --%s if this is intended)", s.Name, ErrTimeLimit, s.timeout, FlagReadTimeout)
+}
 
 // Close releases the underlying file.
 func (s *Source) Close() error {
@@ -70,6 +151,10 @@ func Open(path string, lim Limits) (*Source, error) {
 			file.Close()
 			return nil, fmt.Errorf("%s: is a directory, not a file", path)
 		}
+		// A FIFO or socket that stalls would block a read, and the clock
+		// check between reads, forever; the runtime poller can interrupt
+		// those. Regular files do not stall and refuse deadlines.
+		file.SetReadDeadline(time.Now().Add(lim.WithDefaults().ReadTimeout))
 		f = file
 	}
 	return NewSource(name, f, lim)
@@ -77,7 +162,9 @@ func Open(path string, lim Limits) (*Source, error) {
 
 // NewSource wraps r (closed by Source.Close) like Open does.
 func NewSource(name string, r io.ReadCloser, lim Limits) (*Source, error) {
-	src := &Source{Name: name, closers: []io.Closer{r}}
+	lim = lim.WithDefaults()
+	src := &Source{Name: name, closers: []io.Closer{r}, now: time.Now, timeout: lim.ReadTimeout}
+	src.deadline = src.now().Add(lim.ReadTimeout)
 	counted := &countingReader{r: r}
 	br := bufio.NewReaderSize(counted, 1<<16)
 	magic, _ := br.Peek(2)
@@ -92,12 +179,9 @@ func NewSource(name string, r io.ReadCloser, lim Limits) (*Source, error) {
 		src.Gzipped = true
 		src.closers = append(src.closers, zr)
 		src.counted = counted
-		data = &gzipGuard{r: zr, raw: counted, name: name, maxRatio: lim.MaxRatio}
+		data = &gzipGuard{r: zr, raw: counted, rawBuf: br, name: name, maxRatio: lim.MaxRatio}
 	}
-	if lim.MaxBytes > 0 {
-		data = &sizeGuard{r: data, left: lim.MaxBytes, max: lim.MaxBytes, name: name}
-	}
-	src.r = data
+	src.r = &sizeGuard{r: data, left: lim.MaxBytes, max: lim.MaxBytes, name: name}
 	return src, nil
 }
 
@@ -125,6 +209,10 @@ type gzipRatioError struct{}
 func (gzipRatioError) Error() string        { return ErrTooLarge.Error() }
 func (gzipRatioError) Is(target error) bool { return target == ErrTooLarge }
 
+// ErrTimeLimit reports input still being read when Limits.ReadTimeout
+// ran out.
+var ErrTimeLimit = errors.New("read time limit exceeded")
+
 // ErrBadGzip reports corrupt or truncated gzip data.
 var ErrBadGzip = errors.New("bad gzip data")
 
@@ -141,7 +229,7 @@ func (g *sizeGuard) Read(p []byte) (int, error) {
 		var one [1]byte
 		n, err := g.r.Read(one[:])
 		if n > 0 {
-			return 0, fmt.Errorf("%s: %w: more than %d bytes (raise the size limit if this is intended)", g.name, ErrTooLarge, g.max)
+			return 0, fmt.Errorf("%s: %w: more than %d bytes (raise --%s if this is intended)", g.name, ErrTooLarge, g.max, FlagMaxBytes)
 		}
 		return 0, err
 	}
@@ -156,6 +244,7 @@ func (g *sizeGuard) Read(p []byte) (int, error) {
 type gzipGuard struct {
 	r        io.Reader
 	raw      *countingReader
+	rawBuf   *bufio.Reader // between raw and the decompressor
 	out      int64
 	name     string
 	maxRatio float64
@@ -168,11 +257,32 @@ const minRatioCheck = 1 << 20
 func (g *gzipGuard) Read(p []byte) (int, error) {
 	n, err := g.r.Read(p)
 	g.out += int64(n)
-	if g.maxRatio > 0 && g.out > minRatioCheck && g.raw.n > 0 && float64(g.out)/float64(g.raw.n) > g.maxRatio {
-		return n, fmt.Errorf("%s: %w: gzip expands more than %.0f times (a decompression bomb?)", g.name, ErrGzipRatio, g.maxRatio)
+	// The compressed bytes the decompressor has consumed, not those read
+	// ahead into its buffer: a bomb is caught after 1 MiB of output, not
+	// after 100 times the read-ahead.
+	consumed := g.raw.n - int64(g.rawBuf.Buffered())
+	if g.out > minRatioCheck && consumed > 0 && float64(g.out)/float64(consumed) > g.maxRatio {
+		return n, fmt.Errorf("%s: %w: gzip expands more than %g times (a decompression bomb? raise --%s if the file is genuine)", g.name, ErrGzipRatio, g.maxRatio, FlagMaxRatio)
 	}
 	if err != nil && err != io.EOF {
 		err = fmt.Errorf("%s: %w: %v", g.name, ErrBadGzip, err)
 	}
 	return n, err
+}
+
+// ReadAllFile reads the whole of path ("-" = standard input, gzip read
+// transparently) within the size and time limits of lim, for readers that
+// parse a file as a whole (models tables, judging sheets, Subtask B
+// tables). It returns the data and the name to use in messages.
+func ReadAllFile(path string, lim Limits) (data []byte, name string, err error) {
+	src, err := Open(path, lim)
+	if err != nil {
+		return nil, path, err
+	}
+	defer src.Close()
+	data, err = io.ReadAll(src)
+	if err != nil {
+		return nil, src.Name, err
+	}
+	return data, src.Name, nil
 }

@@ -1,9 +1,7 @@
 package trecfmt
 
 import (
-	"math"
 	"slices"
-	"strconv"
 
 	"github.com/ntcir-pmr/mreval/eval"
 )
@@ -15,17 +13,17 @@ type QrelsLine struct {
 }
 
 // ParseQrelsLine checks and splits one qrels line: `topic iter docno value`.
-// Values may be integers (relevance levels) or decimals (accuracies).
+// Values may be integers (relevance levels) or decimals (accuracies), in
+// the syntax of ParseNumber.
 func ParseQrelsLine(s *Scanner) (QrelsLine, *Error) {
 	f := s.Fields()
 	if len(f) != 4 {
 		return QrelsLine{}, errorf(s.Name, s.Line(), 0, "fields",
 			"expected 4 fields (topic iter docno value), found %d", len(f))
 	}
-	v, err := strconv.ParseFloat(string(f[3]), 64)
-	if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
-		return QrelsLine{}, errorf(s.Name, s.Line(), s.FieldColumn(3), "value",
-			"judgment %q is not a finite number", clip(f[3]))
+	v, p := parseNumberField(s, 3, "value", "judgment")
+	if p != nil {
+		return QrelsLine{}, p
 	}
 	return QrelsLine{Topic: f[0], Iter: f[1], Doc: f[2], Value: v}, nil
 }
@@ -38,6 +36,7 @@ func ReadQrelsFile(path string, lim Limits) (*eval.Qrels, error) {
 // ReadQrels reads qrels. A document judged twice for a topic is an error
 // naming both lines; blank lines are skipped.
 func ReadQrels(src *Source, lim Limits) (*eval.Qrels, error) {
+	lim = lim.WithDefaults()
 	s := NewScanner(src, lim)
 	q := &eval.Qrels{File: src.Name, ByID: map[string]*eval.TopicQrels{}}
 	strs := interner{}
@@ -47,13 +46,16 @@ func ReadQrels(src *Source, lim Limits) (*eval.Qrels, error) {
 	values := map[*eval.TopicQrels][]float64{}
 	var last *eval.TopicQrels
 	lastLen := 16
-	err := forEachDataLine(s, func() error {
+	err := forEachDataLine(s, lim.MaxEntries, func() error {
 		l, p := ParseQrelsLine(s)
 		if p != nil {
 			return p
 		}
 		t := q.ByID[string(l.Topic)]
 		if t == nil {
+			if len(q.ByID) >= lim.MaxTopics {
+				return topicLimitError(s, lim.MaxTopics)
+			}
 			topic := string(l.Topic)
 			// Capacity: the previous topic's size (see ReadRun).
 			t = &eval.TopicQrels{Topic: topic, Docs: make([]string, 0, lastLen), Lines: make([]int, 0, lastLen)}
@@ -62,9 +64,12 @@ func ReadQrels(src *Source, lim Limits) (*eval.Qrels, error) {
 		}
 		if last != t {
 			if last != nil {
-				lastLen = max(lastLen, len(last.Docs))
+				lastLen = max(1, len(last.Docs))
 			}
 			last = t
+		}
+		if len(t.Docs) >= lim.MaxDocsPerTopic {
+			return docsLimitError(s, t.Topic, lim.MaxDocsPerTopic)
 		}
 		t.Docs = append(t.Docs, strs.get(l.Doc))
 		t.Lines = append(t.Lines, s.Line())

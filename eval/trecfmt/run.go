@@ -2,8 +2,10 @@ package trecfmt
 
 import (
 	"bytes"
+	"fmt"
 	"math"
 	"strconv"
+	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval"
 )
@@ -17,11 +19,13 @@ type RunLine struct {
 }
 
 // ParseRunLine checks and splits the fields of one run line:
-// `topic iter docno rank score tag`. It is the one place where the syntax
-// of a run line is decided; the reader and the validator both call it.
-// It returns the first problem of the line; CheckRunLine returns them all.
+// `topic iter docno rank score tag`. Fields after the tag are ignored, as
+// trec_eval ignores them (its own test/results.trunc has them). It is the
+// one place where the syntax of a run line is decided; the reader and the
+// validator both call it. It returns the first problem of the line;
+// CheckRunLine returns them all.
 func ParseRunLine(s *Scanner) (RunLine, *Error) {
-	if p := checkFieldCount(s); p != nil {
+	if p := checkFieldCount(s, false); p != nil {
 		return RunLine{}, p
 	}
 	l := splitRunLine(s)
@@ -36,12 +40,14 @@ func ParseRunLine(s *Scanner) (RunLine, *Error) {
 }
 
 // CheckRunLine is ParseRunLine reporting every problem of the line rather
-// than the first, for the validator. With a wrong number of fields only
-// that problem is returned and l is zero. Otherwise l holds the four text
+// than the first, for the validator, which also refuses fields after the
+// tag (a submission has exactly 6; a 7th is most often a run tag with a
+// space). With a wrong number of fields only that problem is returned and
+// l is zero. Otherwise l holds the four text
 // fields, and Rank and Score wherever they parsed (RankOK, ScoreOK).
 // It allocates only when the line has problems.
 func CheckRunLine(s *Scanner) (l RunLine, rankOK, scoreOK bool, problems []*Error) {
-	if p := checkFieldCount(s); p != nil {
+	if p := checkFieldCount(s, true); p != nil {
 		return RunLine{}, false, false, []*Error{p}
 	}
 	l = splitRunLine(s)
@@ -57,10 +63,14 @@ func CheckRunLine(s *Scanner) (l RunLine, rankOK, scoreOK bool, problems []*Erro
 	return l, rankOK, scoreOK, problems
 }
 
-func checkFieldCount(s *Scanner) *Error {
-	if f := s.Fields(); len(f) != 6 {
+func checkFieldCount(s *Scanner, exact bool) *Error {
+	switch n := len(s.Fields()); {
+	case n < 6:
 		return errorf(s.Name, s.Line(), 0, "fields",
-			"expected 6 fields (topic Q0 docno rank score tag), found %d", len(f))
+			"expected 6 fields (topic Q0 docno rank score tag), found %d", n)
+	case n > 6 && exact:
+		return errorf(s.Name, s.Line(), 0, "fields",
+			"expected 6 fields (topic Q0 docno rank score tag), found %d: trec_eval ignores fields after the tag, a submission must not have them (a space in the run tag?)", n)
 	}
 	return nil
 }
@@ -81,22 +91,19 @@ func parseRank(s *Scanner) (int, *Error) {
 }
 
 func parseScore(s *Scanner) (float64, *Error) {
-	f := s.Fields()[4]
-	score, err := strconv.ParseFloat(string(f), 64)
-	if err != nil && !isRangeErr(err) {
-		return 0, errorf(s.Name, s.Line(), s.FieldColumn(4), "score",
-			"score %q is not a number", clip(f))
-	}
-	if math.IsNaN(score) || math.IsInf(score, 0) {
-		return 0, errorf(s.Name, s.Line(), s.FieldColumn(4), "score",
-			"score %q is not a finite number", clip(f))
-	}
-	return score, nil
+	return parseNumberField(s, 4, "score", "score")
 }
 
-func isRangeErr(err error) bool {
-	ne, ok := err.(*strconv.NumError)
-	return ok && ne.Err == strconv.ErrRange
+// parseNumberField reads field i as a number (ParseNumber); a refusal
+// points at the offending byte of the field.
+func parseNumberField(s *Scanner, i int, code, what string) (float64, *Error) {
+	f := s.Fields()[i]
+	v, err := ParseNumber(f)
+	if err != nil {
+		ne := err.(*NumberError)
+		return 0, errorf(s.Name, s.Line(), s.FieldColumn(i)+ne.Offset, code, "%s %q is %s", what, clip(f), ne)
+	}
+	return v, nil
 }
 
 // clip shortens a field for an error message.
@@ -112,7 +119,7 @@ func clip(b []byte) string {
 // long or holding NUL bytes. Both readers and the validator use it.
 func lineProblem(s *Scanner) *Error {
 	if s.TooLong() {
-		return errorf(s.Name, s.Line(), 0, "line-length", "line longer than %d bytes", s.maxLine)
+		return errorf(s.Name, s.Line(), 0, "line-length", "line longer than %d bytes (raise --%s if this is intended)", s.maxLine, FlagMaxLine)
 	}
 	if i := bytes.IndexByte(s.Bytes(), 0); i >= 0 {
 		return errorf(s.Name, s.Line(), i+1, "nul", "NUL byte in line (binary file?)")
@@ -164,8 +171,10 @@ func readFile[T any](path string, lim Limits, read func(*Source, Limits) (T, err
 
 // forEachDataLine calls fn for every line of s that holds data: a line
 // that cannot be data (too long, NUL bytes, a stray BOM) ends the loop
-// with its error, blank lines are skipped, and a read error is returned.
-func forEachDataLine(s *Scanner, fn func() error) error {
+// with its error, blank lines are skipped, more than maxEntries data lines
+// are an error, and a read error is returned with the line it stopped at.
+func forEachDataLine(s *Scanner, maxEntries int, fn func() error) error {
+	entries := 0
 	for s.Scan() {
 		if p := lineProblem(s); p != nil {
 			return p
@@ -173,11 +182,49 @@ func forEachDataLine(s *Scanner, fn func() error) error {
 		if IsBlank(s) {
 			continue
 		}
+		if entries++; entries > maxEntries {
+			return errorf(s.Name, s.Line(), 0, FlagMaxEntries,
+				"more than %d data lines (raise --%s if this is intended)", maxEntries, FlagMaxEntries)
+		}
 		if err := fn(); err != nil {
 			return err
 		}
 	}
-	return s.Err()
+	if err := s.Err(); err != nil {
+		return &ReadError{File: s.Name, Line: s.Line() + 1, Err: err}
+	}
+	return nil
+}
+
+// ReadError is a failure of the input itself (a limit of size, gzip ratio
+// or time, corrupt gzip, an I/O error) at the line where reading stopped.
+// It unwraps to the error of the source (ErrTooLarge, ErrGzipRatio,
+// ErrTimeLimit, ErrBadGzip, ...).
+type ReadError struct {
+	File string
+	Line int
+	Err  error
+}
+
+func (e *ReadError) Error() string {
+	// The source's errors start with the file name; put the line after it.
+	msg := strings.TrimPrefix(e.Err.Error(), e.File+": ")
+	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
+}
+
+func (e *ReadError) Unwrap() error { return e.Err }
+
+// topicLimitError is the error for the first topic beyond lim.MaxTopics.
+func topicLimitError(s *Scanner, max int) *Error {
+	return errorf(s.Name, s.Line(), 0, FlagMaxTopics,
+		"more than %d topics (raise --%s if this is intended)", max, FlagMaxTopics)
+}
+
+// docsLimitError is the error for the first document of a topic beyond
+// lim.MaxDocsPerTopic.
+func docsLimitError(s *Scanner, topic string, max int) *Error {
+	return errorf(s.Name, s.Line(), 0, FlagMaxDocsPerTopic,
+		"topic %q has more than %d documents (raise --%s if this is intended)", clip([]byte(topic)), max, FlagMaxDocsPerTopic)
 }
 
 // ReadRun reads a TREC run: `topic Q0 docno rank score tag` lines, ranked
@@ -186,12 +233,13 @@ func forEachDataLine(s *Scanner, fn func() error) error {
 // score is an error naming the file and line. An empty input gives a run
 // with no topics.
 func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
+	lim = lim.WithDefaults()
 	s := NewScanner(src, lim)
 	run := &eval.Run{File: src.Name, ByID: map[string]*eval.Ranking{}}
 	strs := interner{}
 	var last *eval.Ranking
 	lastLen := 16
-	err := forEachDataLine(s, func() error {
+	err := forEachDataLine(s, lim.MaxEntries, func() error {
 		l, p := ParseRunLine(s)
 		if p != nil {
 			return p
@@ -199,8 +247,14 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 		if run.Tag == "" {
 			run.Tag = string(l.Tag)
 		}
+		if string(l.Tag) != run.LastTag {
+			run.LastTag = string(l.Tag)
+		}
 		r := run.ByID[string(l.Topic)]
 		if r == nil {
+			if len(run.ByID) >= lim.MaxTopics {
+				return topicLimitError(s, lim.MaxTopics)
+			}
 			topic := string(l.Topic)
 			// Runs rank about as many documents for every topic, so the
 			// previous topic's length is a good first capacity and saves
@@ -210,9 +264,15 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 		}
 		if last != r {
 			if last != nil {
-				lastLen = max(lastLen, len(last.Entries))
+				// The previous topic's length, not the longest so far: a
+				// million one-line topics after a long one must not get a
+				// long list each.
+				lastLen = max(1, len(last.Entries))
 			}
 			last = r
+		}
+		if len(r.Entries) >= lim.MaxDocsPerTopic {
+			return docsLimitError(s, r.Topic, lim.MaxDocsPerTopic)
 		}
 		if l.Rank > math.MaxInt32 || l.Rank < math.MinInt32 {
 			return errorf(s.Name, s.Line(), s.FieldColumn(3), "rank", "rank %d is out of range", l.Rank)

@@ -33,11 +33,7 @@ var bom = []byte{0xef, 0xbb, 0xbf}
 // NewScanner reads lines of src. Lines longer than lim.MaxLine are reported
 // through TooLong and truncated.
 func NewScanner(src *Source, lim Limits) *Scanner {
-	max := lim.MaxLine
-	if max <= 0 {
-		max = DefaultLimits.MaxLine
-	}
-	s := &Scanner{Name: src.Name, br: bufio.NewReaderSize(src, 1<<16), maxLine: max, fields: make([][]byte, 0, 8)}
+	s := &Scanner{Name: src.Name, br: bufio.NewReaderSize(src, 1<<16), maxLine: lim.WithDefaults().MaxLine, fields: make([][]byte, 0, 8)}
 	if b, err := s.br.Peek(3); err == nil && bytes.Equal(b, bom) {
 		s.br.Discard(3)
 		s.SawBOM = true

@@ -73,7 +73,7 @@ func TestLineAndSizeLimits(t *testing.T) {
 	long := "T1 Q0 " + strings.Repeat("x", 200) + " 1 1 t\n"
 	_, err := readRunString(t, long, Limits{MaxLine: 100})
 	require.Error(t, err)
-	assert.Equal(t, "run.txt:1: line longer than 100 bytes", err.Error())
+	assert.Equal(t, "run.txt:1: line longer than 100 bytes (raise --max-line if this is intended)", err.Error())
 
 	_, err = readRunString(t, "T1 Q0 a 1 1 t\nT1 Q0 b 2 0 t\n", Limits{MaxBytes: 20})
 	require.ErrorIs(t, err, ErrTooLarge)
@@ -119,7 +119,7 @@ func TestReadQrels(t *testing.T) {
 	for text, want := range map[string]string{
 		"A 0 m1 1\nA 0 m1 2\n": `q:2: document "m1" is judged twice for topic "A" (lines 1 and 2)`,
 		"A 0 m1\n":             "q:1: expected 4 fields (topic iter docno value), found 3",
-		"A 0 m1 x\n":           `q:1:8: judgment "x" is not a finite number`,
+		"A 0 m1 x\n":           `q:1:8: judgment "x" is not a number`,
 	} {
 		src, err := NewSource("q", io.NopCloser(strings.NewReader(text)), DefaultLimits)
 		require.NoError(t, err)

@@ -22,17 +22,18 @@ import (
 // lora_id or topic_id column. For a topics file whose images are present
 // beside it, it also verifies that every image exists and has the SHA-256
 // the file gives (subtaskb.Topics.CheckImagesBeside); without the images
-// (a topics file handed out alone) they are not checked.
-func ReadRuleList(path string) ([]string, error) {
+// (a topics file handed out alone) they are not checked. lim bounds the
+// reading.
+func ReadRuleList(path string, lim trecfmt.Limits) ([]string, error) {
 	switch subtaskBHeader(path) {
 	case "pool":
-		p, err := subtaskb.ReadPoolFile(path)
+		p, err := subtaskb.ReadPoolFile(path, lim)
 		if err != nil {
 			return nil, err
 		}
 		return p.IDs(), nil
 	case "topics":
-		t, err := subtaskb.ReadTopicsFile(path)
+		t, err := subtaskb.ReadTopicsFile(path, lim)
 		if err != nil {
 			return nil, err
 		}
@@ -41,7 +42,7 @@ func ReadRuleList(path string) ([]string, error) {
 		}
 		return t.IDs(), nil
 	}
-	return trecfmt.ReadIDListFile(path, trecfmt.DefaultLimits)
+	return trecfmt.ReadIDListFile(path, lim)
 }
 
 // subtaskBHeader tells whether the first line of the file is the header of

@@ -11,6 +11,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval/subtaskb"
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 func writeFile(t *testing.T, path, text string) string {
@@ -30,29 +31,29 @@ func TestReadRuleListSubtaskB(t *testing.T) {
 	topics := writeFile(t, filepath.Join(dir, "topics.tsv"), topicsText)
 	ids := writeFile(t, filepath.Join(dir, "pool.txt"), "l1\nl2\n")
 
-	got, err := ReadRuleList(pool)
+	got, err := ReadRuleList(pool, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"l1", "l2", "l3"}, got)
-	got, err = ReadRuleList(ids)
+	got, err = ReadRuleList(ids, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"l1", "l2"}, got)
 	// Without the image beside it, the topics file is read unchecked.
-	got, err = ReadRuleList(topics)
+	got, err = ReadRuleList(topics, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	assert.Equal(t, []string{"T1"}, got)
 	// With it, the hash is checked.
 	writeFile(t, filepath.Join(dir, "img", "t1.png"), string(img))
-	_, err = ReadRuleList(topics)
+	_, err = ReadRuleList(topics, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	writeFile(t, filepath.Join(dir, "img", "t1.png"), "another image")
-	_, err = ReadRuleList(topics)
+	_, err = ReadRuleList(topics, trecfmt.DefaultLimits)
 	assert.EqualError(t, err, topics+`:2: image img/t1.png of topic "T1" has SHA-256 `+subtaskb.SHA256([]byte("another image"))+
 		`, the topics file says `+subtaskb.SHA256(img))
 	// A broken table is reported with its line.
 	writeFile(t, pool, strings.Join(subtaskb.PoolHeader, "\t")+"\nl1\tSDXL\n")
-	_, err = ReadRuleList(pool)
+	_, err = ReadRuleList(pool, trecfmt.DefaultLimits)
 	assert.EqualError(t, err, pool+":2: 2 tab-separated fields, want 7 (lora_id base_model name trigger_words tags source_url license)")
-	_, err = ReadRuleList(filepath.Join(dir, "none.tsv"))
+	_, err = ReadRuleList(filepath.Join(dir, "none.tsv"), trecfmt.DefaultLimits)
 	assert.ErrorContains(t, err, "none.tsv: cannot open")
 }
 
@@ -64,9 +65,9 @@ func TestSubtaskBRunAgainstTSVRules(t *testing.T) {
 		"T1\tt1.png\t"+subtaskb.SHA256(nil)+"\ta style\nT2\tt2.png\t"+subtaskb.SHA256(nil)+"\tanother\n")
 	r := Rules{Task: TaskB, Depth: 2}
 	var err error
-	r.Pool, err = ReadRuleList(pool)
+	r.Pool, err = ReadRuleList(pool, trecfmt.DefaultLimits)
 	require.NoError(t, err)
-	r.Topics, err = ReadRuleList(topics)
+	r.Topics, err = ReadRuleList(topics, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	v, err := NewValidator(r)
 	require.NoError(t, err)

@@ -44,11 +44,15 @@ func ParseTask(s string) (Task, error) {
 	return "", fmt.Errorf("unknown task %q (want A or B)", s)
 }
 
-// DefaultLimits are the validator's input limits: lines up to 4 KiB, files
-// up to 1 GiB (decompressed), gzip expanding at most 100 times. Real run
-// files compress about 5–15 times; a decompression bomb compresses about
-// 1000 times.
-var DefaultLimits = trecfmt.Limits{MaxLine: 4 << 10, MaxBytes: 1 << 30, MaxRatio: 100}
+// DefaultLimits are the validator's input limits: trecfmt.DefaultLimits
+// with lines up to 4 KiB and files up to 1 GiB (decompressed), since a
+// submission is a run of the task, not any TREC file. Real run files
+// compress about 5–15 times; a decompression bomb about 1000 times.
+var DefaultLimits = func() trecfmt.Limits {
+	lim := trecfmt.DefaultLimits
+	lim.MaxLine, lim.MaxBytes = 4<<10, 1<<30
+	return lim
+}()
 
 const (
 	// DefaultDepth is the Subtask B limit of documents per topic.
@@ -129,9 +133,7 @@ func NewValidator(r Rules) (*Validator, error) {
 	if r.Limits.MaxBytes <= 0 {
 		r.Limits.MaxBytes = DefaultLimits.MaxBytes
 	}
-	if r.Limits.MaxRatio <= 0 {
-		r.Limits.MaxRatio = DefaultLimits.MaxRatio
-	}
+	r.Limits = r.Limits.WithDefaults()
 	v := &Validator{rules: r}
 	v.pool = slices.Clone(r.Pool)
 	slices.Sort(v.pool)

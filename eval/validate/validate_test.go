@@ -302,7 +302,7 @@ func TestMalformed(t *testing.T) {
 		},
 		{
 			name: "line too long", task: TaskB, content: edit(map[int]string{1: long}),
-			want: []string{`run.txt:1: error: line longer than 4096 bytes [line-length]`},
+			want: []string{`run.txt:1: error: line longer than 4096 bytes (raise --max-line if this is intended) [line-length]`},
 		},
 		{
 			name: "empty file", task: TaskA, content: "\n  \n",
@@ -311,7 +311,7 @@ func TestMalformed(t *testing.T) {
 		{
 			name: "size limit", task: TaskA, rules: func(r *Rules) { r.Limits.MaxBytes = 100 },
 			content: edit(nil),
-			want: []string{`run.txt:4: error: input too large: more than 100 bytes (raise the size limit if this is intended); ` +
+			want: []string{`run.txt:4: error: input too large: more than 100 bytes (raise --max-bytes if this is intended); ` +
 				`reading stopped here and the whole-file checks were skipped [too-large]`},
 		},
 	}
@@ -430,7 +430,7 @@ func TestFiles(t *testing.T) {
 		require.Len(t, rep.Problems, 1)
 		got := rep.Problems[0]
 		assert.Equal(t, CodeGzipBomb, got.Code)
-		assert.Equal(t, "input too large: gzip expands more than 100 times (a decompression bomb?); "+
+		assert.Equal(t, "input too large: gzip expands more than 100 times (a decompression bomb? raise --max-gzip-ratio if the file is genuine); "+
 			"reading stopped here and the whole-file checks were skipped", got.Msg)
 		// The ratio is judged on the compressed bytes read so far, which
 		// include the reader's 64 KiB read-ahead: here the whole 16 KiB
@@ -449,7 +449,7 @@ func TestFiles(t *testing.T) {
 		rep := small.ValidateFile(p)
 		require.Len(t, rep.Problems, 1)
 		assert.Equal(t, CodeTooLarge, rep.Problems[0].Code)
-		assert.Equal(t, "input too large: more than 200 bytes (raise the size limit if this is intended); "+
+		assert.Equal(t, "input too large: more than 200 bytes (raise --max-bytes if this is intended); "+
 			"reading stopped here and the whole-file checks were skipped", rep.Problems[0].Msg)
 	})
 	t.Run("truncated gzip", func(t *testing.T) {
