@@ -34,8 +34,12 @@ func Copeland(runs []*eval.Run, tag string) (*eval.Run, error) {
 }
 
 // CopelandMaxDocs is Copeland with another per-topic document limit for
-// three or more runs (maxDocs ≤ 0: no limit).
+// three or more runs (maxDocs ≤ 0: DefaultCopelandMaxDocs; every limit of
+// the kit has a bound).
 func CopelandMaxDocs(runs []*eval.Run, tag string, maxDocs int) (*eval.Run, error) {
+	if maxDocs <= 0 {
+		maxDocs = DefaultCopelandMaxDocs
+	}
 	return fuse(runs, tag, func(in topicInputs) (map[string]float64, error) {
 		rank := doubledRanks(in)
 		n := len(in.docs)
@@ -43,7 +47,7 @@ func CopelandMaxDocs(runs []*eval.Run, tag string, maxDocs int) (*eval.Run, erro
 		switch {
 		case len(rank) <= 2:
 			score = copelandSorted(rank, n)
-		case maxDocs > 0 && n > maxDocs:
+		case n > maxDocs:
 			return nil, fmt.Errorf("copeland over %d runs compares every pair of documents: the topic has %d documents, above the limit of %d (--copeland-max-docs)", len(rank), n, maxDocs)
 		default:
 			score = copelandPairwise(rank, n)

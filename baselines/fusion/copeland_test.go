@@ -143,7 +143,7 @@ func TestCopelandDocumentLimit(t *testing.T) {
 	r, err := CopelandMaxDocs([]*eval.Run{mk("x"), mk("y")}, "c", 5)
 	require.NoError(t, err)
 	assert.Equal(t, 5.0, scoresOf(t, r, "big")["d5"])
-	r, err = CopelandMaxDocs([]*eval.Run{mk("x"), mk("y"), mk("z")}, "c", 0)
+	r, err = CopelandMaxDocs([]*eval.Run{mk("x"), mk("y"), mk("z")}, "c", 0) // 0: the default limit
 	require.NoError(t, err)
 	assert.Equal(t, -5.0, scoresOf(t, r, "big")["d0"])
 }

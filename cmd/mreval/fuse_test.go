@@ -75,7 +75,8 @@ func TestFuseCLIErrors(t *testing.T) {
 		{[]string{"fuse", "--method", "copeland", "--copeland-max-docs", "2", "--out", out, three, three, three}, 1,
 			"topic t: copeland over 3 runs compares every pair of documents: the topic has 3 documents, above the limit of 2 (--copeland-max-docs)"},
 		{[]string{"fuse", "--method", "borda", "--copeland-max-docs", "2", "--out", out, r, r}, 2, "--copeland-max-docs applies to --method copeland only"},
-		{[]string{"fuse", "--method", "copeland", "--copeland-max-docs", "-1", "--out", out, r, r}, 2, "--copeland-max-docs must not be negative"},
+		{[]string{"fuse", "--method", "copeland", "--copeland-max-docs", "-1", "--out", out, r, r}, 2, "--copeland-max-docs must be positive"},
+		{[]string{"fuse", "--method", "copeland", "--copeland-max-docs", "0", "--out", out, r, r}, 2, "--copeland-max-docs must be positive"},
 	}
 	for _, tc := range tests {
 		status, _, errOut := runCLI(tc.args...)

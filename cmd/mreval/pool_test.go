@@ -14,15 +14,8 @@ import (
 // refused before anything is written; with valid names every sheet is
 // written and the count printed is the count on disk.
 func TestPoolCLISheetNames(t *testing.T) {
-	dir := t.TempDir()
-	run := filepath.Join(dir, "r.run")
-	require.NoError(t, os.WriteFile(run, []byte("t Q0 a 1 1 r\nt.x Q0 b 1 1 r\n"), 0o644))
-	out := filepath.Join(dir, "sheets")
-	status, _, errOut := runCLI("pool", "--depth", "1", "--assessors", "x.y,y", "--out", out, run)
-	assert.Equal(t, 2, status)
-	assert.Equal(t, "mreval: assessor name \"x.y\": use 1 to 64 characters from A-Z a-z 0-9 _ - (it follows the topic and a '.' in the sheet's file name)\n", errOut)
-	_, err := os.Stat(out)
-	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written")
+	run, out := poolRefused(t, "t Q0 a 1 1 r\nt.x Q0 b 1 1 r\n", []string{"--depth", "1", "--assessors", "x.y,y"},
+		"mreval: assessor name \"x.y\": use 1 to 64 characters from A-Z a-z 0-9 _ - (it follows the topic and a '.' in the sheet's file name)\n")
 
 	status, stdout, errOut := runCLI("pool", "--depth", "1", "--assessors", "x-y,y", "--out", out, run)
 	require.Equal(t, 0, status, errOut)
@@ -39,19 +32,31 @@ func TestPoolCLISheetNames(t *testing.T) {
 }
 
 func TestPoolCLIMaxSheets(t *testing.T) {
-	dir := t.TempDir()
-	run := filepath.Join(dir, "r.run")
-	require.NoError(t, os.WriteFile(run, []byte("t1 Q0 a 1 1 r\nt2 Q0 a 1 1 r\nt3 Q0 a 1 1 r\n"), 0o644))
-	out := filepath.Join(dir, "sheets")
-	status, _, errOut := runCLI("pool", "--max-sheets", "5", "--assessors", "ann,bob", "--out", out, run)
-	assert.Equal(t, 2, status)
-	assert.Equal(t, "mreval: the pool makes 6 judging sheets (3 topics × 2 assessors), above the limit of 5\n", errOut)
-	_, err := os.Stat(out)
-	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written")
-	status, _, errOut = runCLI("pool", "--max-sheets", "-1", "--out", out, run)
-	assert.Equal(t, 2, status)
-	assert.Contains(t, errOut, "--max-sheets must not be negative")
+	run, out := poolRefused(t, "t1 Q0 a 1 1 r\nt2 Q0 a 1 1 r\nt3 Q0 a 1 1 r\n", []string{"--max-sheets", "5", "--assessors", "ann,bob"},
+		"mreval: the pool makes 6 judging sheets (3 topics × 2 assessors), above the limit of 5\n")
+	for _, bad := range []string{"-1", "0"} {
+		status, _, errOut := runCLI("pool", "--max-sheets", bad, "--out", out, run)
+		assert.Equal(t, 2, status)
+		assert.Equal(t, "mreval: --max-sheets must be positive\n", errOut)
+	}
 	status, stdout, errOut := runCLI("pool", "--max-sheets", "3", "--out", out, run)
 	require.Equal(t, 0, status, errOut)
 	assert.Contains(t, stdout, "\nwrote 3 judging sheets,")
+}
+
+// poolRefused writes runText to a run file, runs pool with flags, and
+// checks that it is refused as a usage error with errWant and that the
+// output directory was not created. It returns the run and output paths.
+func poolRefused(t *testing.T, runText string, flags []string, errWant string) (run, out string) {
+	t.Helper()
+	dir := t.TempDir()
+	run = filepath.Join(dir, "r.run")
+	require.NoError(t, os.WriteFile(run, []byte(runText), 0o644))
+	out = filepath.Join(dir, "sheets")
+	status, _, errOut := runCLI(append(append([]string{"pool"}, flags...), "--out", out, run)...)
+	assert.Equal(t, 2, status)
+	assert.Equal(t, errWant, errOut)
+	_, err := os.Stat(out)
+	assert.ErrorIs(t, err, os.ErrNotExist, "nothing written")
+	return run, out
 }

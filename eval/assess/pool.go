@@ -174,7 +174,7 @@ func (p *Pooled) Sheets(assessors []string) ([]Sheet, error) {
 // one per assessor (or one with the assessor column empty when assessors
 // is empty), rows in the pool's shuffled order. Topic ids must be valid
 // file names (ValidName), assessor names ValidAssessor. It refuses more
-// than maxSheets sheets (maxSheets ≤ 0: no limit), and two sheets whose
+// than maxSheets sheets (maxSheets ≤ 0: DefaultMaxSheets), and two sheets whose
 // names differ only in letter case, which are one file on a
 // case-insensitive file system (macOS, Windows).
 func (p *Pooled) SheetsMax(assessors []string, maxSheets int) ([]Sheet, error) {
@@ -191,7 +191,10 @@ func (p *Pooled) SheetsMax(assessors []string, maxSheets int) ([]Sheet, error) {
 	if len(assessors) == 0 {
 		assessors = []string{""}
 	}
-	if n := len(p.Topics) * len(assessors); maxSheets > 0 && n > maxSheets {
+	if maxSheets <= 0 {
+		maxSheets = DefaultMaxSheets
+	}
+	if n := len(p.Topics) * len(assessors); n > maxSheets {
 		return nil, fmt.Errorf("the pool makes %d judging sheets (%d topics × %d assessors), above the limit of %d", n, len(p.Topics), len(assessors), maxSheets)
 	}
 	type source struct{ topic, assessor string }

@@ -207,7 +207,7 @@ func TestSheetsLimit(t *testing.T) {
 	sheets, err := p.SheetsMax([]string{"ann", "bob"}, 6)
 	require.NoError(t, err)
 	assert.Len(t, sheets, 6)
-	sheets, err = p.SheetsMax(nil, 0)
+	sheets, err = p.SheetsMax(nil, 0) // 0: DefaultMaxSheets
 	require.NoError(t, err)
 	assert.Len(t, sheets, 3)
 }
