@@ -7,11 +7,13 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
 )
 
@@ -183,4 +185,22 @@ func TestStoreDirNamesAreQuoted(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "a\nb")
 	_, err := Verify(dir, false)
 	assert.EqualError(t, err, fmt.Sprintf("store %q: stat %s: no such file or directory", dir, dir))
+}
+
+// TestReadTimeLimit: a submission still being read when the read time
+// limit runs out is refused with the flag that raises it, and leaves
+// nothing behind.
+func TestReadTimeLimit(t *testing.T) {
+	s := testStore(t)
+	pool, topics := []string{"org/alpha", "org/beta", "org/gamma", "delta", "epsilon"}, []string{"cola", "rte", "sst2"}
+	v, err := validate.NewValidator(validate.Rules{Task: validate.TaskA, Pool: pool, Topics: topics,
+		Limits: trecfmt.Limits{ReadTimeout: time.Nanosecond}})
+	require.NoError(t, err)
+	pr, pw := io.Pipe()
+	defer pw.Close()
+	res, err := s.Submit(v, Submission{Path: "-", Reader: pr, Team: "t1"})
+	require.NoError(t, err)
+	assert.False(t, res.Accepted)
+	assert.Equal(t, "reading <stdin> took more than 1ns (raise --read-timeout if this is intended)", res.Reason)
+	assert.Empty(t, dirNames(t, s.abs(stagingName)))
 }

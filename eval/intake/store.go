@@ -208,7 +208,7 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 
 	// Copy the submission first and validate the copy, so that what is
 	// validated is exactly what is stored, whatever happens to the input.
-	lim := v.Rules().Limits
+	lim := v.Rules().Limits.WithDefaults()
 	in := sub.Reader
 	if in == nil {
 		rc, err := openInput(sub.Path)
@@ -222,6 +222,13 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 		defer rc.Close()
 		in = rc
 	}
+	// The read time limit: a deadline where the input can take one (a
+	// FIFO, a pipe), and a clock check between reads otherwise.
+	deadline := time.Now().Add(lim.ReadTimeout)
+	if d, ok := in.(interface{ SetReadDeadline(time.Time) error }); ok {
+		_ = d.SetReadDeadline(deadline) // regular files refuse deadlines; they do not stall
+	}
+	in = &timedReader{r: in, deadline: deadline}
 	orig, err := st.write(kindOrig, func(w io.Writer) (int64, error) {
 		n, err := io.Copy(w, io.LimitReader(in, lim.MaxBytes+1))
 		if err == nil && n > lim.MaxBytes {
@@ -231,6 +238,9 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 	})
 	if errors.Is(err, errTooLarge) {
 		return refused(nil, "%s is larger than the limit of %s bytes", safetext.Name(name), validate.Commas(lim.MaxBytes)), nil
+	}
+	if errors.Is(err, errTimedOut) || errors.Is(err, os.ErrDeadlineExceeded) {
+		return refused(nil, "reading %s took more than %v (raise --%s if this is intended)", safetext.Name(name), lim.ReadTimeout, trecfmt.FlagReadTimeout), nil
 	}
 	if err != nil {
 		return nil, fmt.Errorf("copying %s into the store: %w", safetext.Name(sub.Path), err)
@@ -274,7 +284,23 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 	return res, err
 }
 
-var errTooLarge = errors.New("too large")
+var (
+	errTooLarge = errors.New("too large")
+	errTimedOut = errors.New("read time limit exceeded")
+)
+
+// timedReader fails a read that starts after the deadline.
+type timedReader struct {
+	r        io.Reader
+	deadline time.Time
+}
+
+func (t *timedReader) Read(p []byte) (int, error) {
+	if time.Now().After(t.deadline) {
+		return 0, errTimedOut
+	}
+	return t.r.Read(p)
+}
 
 // verdict is the report's summary without the file name (however the
 // validator prints names).
