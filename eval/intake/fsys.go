@@ -211,9 +211,3 @@ func (f *storeFS) hash(rel string) (fileSum, error) {
 	}
 	return fileSum{size: n, sum: hex.EncodeToString(h.Sum(nil))}, nil
 }
-
-// isLink reports whether the entry rel itself is a symbolic link.
-func (f *storeFS) isLink(rel string) bool {
-	st, err := f.root.Lstat(filepath.FromSlash(rel))
-	return err == nil && st.Mode()&fs.ModeSymlink != 0
-}
