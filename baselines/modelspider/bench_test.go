@@ -38,7 +38,7 @@ func recyclingData(tb testing.TB) *zoo.Data {
 func BenchmarkTrainRecycling(b *testing.B) {
 	d := recyclingData(b)
 	for i := 0; i < b.N; i++ {
-		if _, _, err := modelspider.TrainRecycling(d, modelspider.ShippedRecycling, nil); err != nil {
+		if _, _, err := modelspider.TrainRecycling(d, modelspider.ShippedRecycling(), nil); err != nil {
 			b.Fatal(err)
 		}
 	}
@@ -52,7 +52,7 @@ func BenchmarkTrainRecycling(b *testing.B) {
 // one topic with a network of the shipped shape. The model side is
 // prepared once per ranker (BenchmarkPrepare2703).
 func BenchmarkRank2703(b *testing.B) {
-	for _, dim := range []int{modelspider.ShippedRecycling.Dim, 256, 1024} {
+	for _, dim := range []int{modelspider.ShippedRecycling().Dim, 256, 1024} {
 		b.Run(fmt.Sprint("d=", dim), func(b *testing.B) {
 			sc, tokens := scorer2703(b, dim)
 			b.ResetTimer()
@@ -67,7 +67,7 @@ func BenchmarkRank2703(b *testing.B) {
 
 // BenchmarkPrepare2703 is the one-off model-side cost of a Scorer.
 func BenchmarkPrepare2703(b *testing.B) {
-	for _, dim := range []int{modelspider.ShippedRecycling.Dim, 256} {
+	for _, dim := range []int{modelspider.ShippedRecycling().Dim, 256} {
 		b.Run(fmt.Sprint("d=", dim), func(b *testing.B) {
 			for i := 0; i < b.N; i++ {
 				scorer2703(b, dim)

@@ -138,12 +138,14 @@ type RecyclingOptions struct {
 	Train   TrainConfig
 }
 
-// ShippedRecycling are the options of the shipped run
+// ShippedRecycling returns the options of the shipped run
 // runs/recycling/modelspider.run, chosen by cross-validation inside the
 // train topics (see docs/baselines-modelspider.md and RecyclingGrid).
-var ShippedRecycling = RecyclingOptions{
-	Dim:   16,
-	Train: TrainConfig{Steps: 300, LR: 0.01, LRMin: 0.0005, DecayTokens: 0.1, DecayWeights: 1e-2, Weighting: Hyperbolic},
+func ShippedRecycling() RecyclingOptions {
+	return RecyclingOptions{
+		Dim:   16,
+		Train: TrainConfig{Steps: 300, LR: 0.01, LRMin: 0.0005, DecayTokens: 0.1, DecayWeights: 1e-2, Weighting: Hyperbolic},
+	}
 }
 
 // WithSeed returns the options with both seeds set to seed.
@@ -361,7 +363,7 @@ const RecyclingRunTag = "modelspider"
 // GOMAXPROCS; it takes well under a minute on one core. The collection
 // build (internal/ship) calls it with the data of collection.BaselineData.
 func BuildRecyclingRun(d *zoo.Data) (*eval.Run, error) {
-	r, _, err := TrainRecycling(d, ShippedRecycling.WithSeed(0), nil)
+	r, _, err := TrainRecycling(d, ShippedRecycling().WithSeed(0), nil)
 	if err != nil {
 		return nil, err
 	}

@@ -21,121 +21,12 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/zoo"
 )
 
-// PairTopics are the recycling topics that classify sentence pairs by
-// entailment or paraphrase (GLUE/SuperGLUE/ANLI/e-SNLI definitions); the
-// report breaks the cross-validated gains down by this grouping.
-var PairTopics = []string{"anli", "cb", "esnli", "mnli", "mrpc", "qnli", "qqp", "rte", "wnli"}
-
-// cvRow is one configuration's cross-validated result.
-type cvRow struct {
-	name      string
-	per       []Metrics // seed 0, per train topic in byte order
-	seeds     []Metrics // per seed, over all train topics
-	tau       meanSD
-	ndcg, reg meanSD
-}
-
-func grid2map(rows []cvRow) map[string]cvRow {
-	m := make(map[string]cvRow, len(rows))
-	for _, r := range rows {
-		m[r.name] = r
-	}
-	return m
-}
-
-func mpOther(x []float64) float64 {
-	if len(x) == 0 {
-		return math.NaN()
-	}
-	m, _ := meanStd(x)
-	return m
-}
-
-// clears reports whether a run clears the Subtask A bar.
-func clears(m Metrics, refs map[string]Metrics) bool {
-	lp, ok1 := refs["mnli-lp"]
-	knn, ok2 := refs["probe-knn"]
-	return ok1 && ok2 && m.TauW > lp.TauW && m.Regret1 < lp.Regret1 &&
-		m.NDCG10 > knn.NDCG10 && m.TauW > knn.TauW && m.Regret1 < knn.Regret1
-}
-
-// whyNot is the investigation paragraph printed when the shipped run
-// misses the bar; every number comes from the grid.
-func whyNot(g map[string]cvRow, chosen string, lpRegret, gainOther, gainPair float64, testPair, nTest int, seeds []Metrics, refs map[string]Metrics) string {
-	var b strings.Builder
-	b.WriteString("**Why the bar is not cleared — what the experiments show.**\n\n")
-	if len(seeds) > 1 {
-		var mean Metrics
-		nclear := 0
-		regs := make([]float64, len(seeds))
-		for i, m := range seeds {
-			mean.TauW += m.TauW / float64(len(seeds))
-			mean.NDCG10 += m.NDCG10 / float64(len(seeds))
-			mean.Regret1 += m.Regret1 / float64(len(seeds))
-			regs[i] = m.Regret1
-			if clears(m, refs) {
-				nclear++
-			}
-		}
-		fmt.Fprintf(&b, "- *Seed variance.* %d of the %d seeds clear every criterion, and the mean over the seeds %s; "+
-			"regret@1 ranges from %.2f to %.2f across seeds (seed 0: %.2f). With 12 topics, a single model per topic "+
-			"decides regret@1, and which strong model lands first changes with the seed; the shipped seed is fixed "+
-			"in advance (seed 0) and was not picked.\n",
-			nclear, len(seeds), map[bool]string{true: "clears them all", false: "does not clear them all"}[clears(mean, refs)],
-			slices.Min(regs), slices.Max(regs), seeds[0].Regret1)
-	}
-	if c := g[chosen]; len(c.seeds) > 1 {
-		regs := make([]float64, len(c.seeds))
-		for i, m := range c.seeds {
-			regs[i] = m.Regret1
-		}
-		fmt.Fprintf(&b, "- *The selection sees the same noise.* Inside the train topics the chosen configuration's "+
-			"cross-validated regret@1 ranges from %.2f to %.2f over the %d seeds (mean %.2f, mnli-lp %.2f): whether a "+
-			"configuration beats mnli-lp on regret@1 is decided by a few topics and by the seed, on the train topics as "+
-			"on the test topics.\n", slices.Min(regs), slices.Max(regs), len(regs), c.reg.mean, lpRegret)
-	}
-	if !math.IsNaN(gainOther) && !math.IsNaN(gainPair) {
-		fmt.Fprintf(&b, "- *The cross-validated gain is mostly a cluster effect.* Over mnli-lp, the chosen configuration gains "+
-			"%+.3f τw on the held-out sentence-pair topics but %+.3f on the others (table above): the train topics hold a "+
-			"cluster of entailment/paraphrase tasks, and a held-out member is ranked from its neighbours. Only %d of the "+
-			"%d test topics are of that kind, so the cross-validated estimate overstates what to expect on them.\n",
-			gainPair, gainOther, testPair, nTest)
-	}
-	if ab, ok := g["d16, metadata tokens, probe accuracies ablated"]; ok {
-		c := g[chosen]
-		fmt.Fprintf(&b, "- *The probe accuracies add little.* With the accuracy inputs of the task tokens zeroed (only the "+
-			"probe identities left), cross-validated τw is %.4f against %.4f with them, and regret@1 %.2f against %.2f: "+
-			"most of what the network learns is a re-weighting of mnli_lp by base architecture, not a reading of the "+
-			"task. Four probe accuracies say little about which of 1,266 fine-tuned checkpoints will top a new task.\n",
-			ab.tau.mean, c.tau.mean, ab.reg.mean, c.reg.mean)
-	}
-	free, ok1 := g["d16, metadata + free tokens (decay 0.1)"]
-	free2, ok2 := g["d16, metadata + free tokens (decay 0.01)"]
-	if ok1 && ok2 {
-		fmt.Fprintf(&b, "- *Free model tokens overfit.* A learned token per model (1,266 of them, 24 topics) gives τw %.4f, "+
-			"regret@1 %.2f, ndcg@10 %.4f with decay 0.1 and %.4f, %.2f, %.4f with decay 0.01: per-model noise of the "+
-			"train topics is learned, and the top of the ranking suffers.\n",
-			free.tau.mean, free.reg.mean, free.ndcg.mean, free2.tau.mean, free2.reg.mean, free2.ndcg.mean)
-	}
-	bp, ok1 := g["d16, metadata tokens, linear metadata and base-accuracy paths"]
-	bp2, ok2 := g["d16, metadata tokens, linear metadata and base-accuracy paths, weight decay 1e-2"]
-	if ok1 && ok2 {
-		fmt.Fprintf(&b, "- *Building the blend into the network does not fix regret@1.* With a linear metadata path and the "+
-			"accuracy of each model's own base as a pair input — the blend's structure, with its weights learned inside each "+
-			"fold — cross-validated regret@1 is %.2f (weight decay 1e-3) and %.2f (1e-2), against mnli-lp's %.2f. The blend's "+
-			"own figure on the train topics (table above) is in-sample: its λ was fitted on all 24 of them.\n",
-			bp.reg.mean, bp2.reg.mean, lpRegret)
-	}
-	if u, ok := g["d16, metadata tokens, uniform loss (paper)"]; ok {
-		fmt.Fprintf(&b, "- *The loss matters.* The paper's uniform listwise loss reaches τw %.4f only: with 1,266 models it "+
-			"spends itself on the long tail, which τw, ndcg@10 and regret@1 barely weigh.\n", u.tau.mean)
-	}
-	b.WriteString("- *regret@1 is decided by a few outliers.* The per-test-topic table shows a few topics with regrets of " +
-		"tens of points: the best model there is an isolated high score (small, noisy test sets), which neither the " +
-		"metadata nor the probe budget can point to; mnli-lp, which always puts the same strong model first, is " +
-		"hard to beat on this measure.\n\n")
-	return b.String()
-}
+// The report is made in two steps: runExperiments trains and scores
+// everything a ReportPlan asks for and returns the numbers (reportResults);
+// writeReport turns them into docs/baselines-modelspider.md. Every number
+// and count in the document comes from the results, so the writer can be
+// checked on a small made-up result, and a smaller plan runs the whole
+// report in seconds.
 
 // NamedRecycling is a configuration of the recycling grid.
 type NamedRecycling struct {
@@ -148,13 +39,67 @@ type NamedRecycling struct {
 	Diagnostic bool
 }
 
-// RecyclingGrid are the configurations compared by cross-validation inside
-// the recycling train topics; ShippedRecycling is the one the selection
-// rule of Report picks (the highest cross-validated τw among those whose
-// τw and regret@1 both beat mnli-lp's, means over CVSeeds).
-var RecyclingGrid = func() []NamedRecycling {
-	base := RecyclingOptions{Dim: 16,
+// Cross-validation protocol of the recycling grid in ShippedReportPlan:
+// CVFolds folds of the train topics by the permutation of seed CVFoldSeed,
+// each configuration trained with the seeds 0 … CVSeeds−1; and the seed
+// ensembles: EnsembleRepeats ensembles of EnsembleSize networks of the
+// chosen configuration, the first made of the networks of seeds 0 …
+// EnsembleSize−1.
+const (
+	CVFolds         = 4
+	CVFoldSeed      = 1
+	CVSeeds         = 5
+	EnsembleSize    = 5
+	EnsembleRepeats = 2
+)
+
+// ReportPlan is what the report computes.
+type ReportPlan struct {
+	// GridBase are the settings of every grid row unless its name says
+	// otherwise; Grid are the configurations compared by cross-validation
+	// inside the train topics, in table order.
+	GridBase RecyclingOptions
+	Grid     []NamedRecycling
+	// Shipped is the configuration of the shipped run, which the selection
+	// rule must choose.
+	Shipped RecyclingOptions
+	// Folds, FoldSeed and CVSeeds are the cross-validation protocol;
+	// EnsembleSize and EnsembleRepeats the seed-ensemble experiment.
+	Folds, FoldSeed, CVSeeds      int
+	EnsembleSize, EnsembleRepeats int
+	// EarlierCandidates name grid configurations that were shipped before
+	// the grid reached its present size; their test numbers are reported
+	// for transparency and play no part in the choice.
+	EarlierCandidates []string
+	// PairTopics are the recycling topics that classify sentence pairs by
+	// entailment or paraphrase; the report breaks the cross-validated gains
+	// down by this grouping.
+	PairTopics []string
+	// Zoo are the settings of the leave-one-dataset-out zoo experiment.
+	Zoo ZooOptions
+	// The synthetic bundles: SynthSeeds bundles of size Synth, the ranker
+	// trained with Bundle on the first SynthTrain topics, of which the
+	// first SynthUnjudged have no truth (RankAgg orders them), and scored
+	// on the rest.
+	Synth                     SynthConfig
+	Bundle                    BundleOptions
+	SynthSeeds                []uint64
+	SynthTrain, SynthUnjudged int
+}
+
+// RecyclingGridBase are the settings of the recycling grid's rows unless a
+// row's name says otherwise.
+func RecyclingGridBase() RecyclingOptions {
+	return RecyclingOptions{Dim: 16,
 		Train: TrainConfig{Steps: 300, LR: 0.01, LRMin: 0.0005, DecayTokens: 0.1, DecayWeights: 1e-3, Weighting: Hyperbolic}}
+}
+
+// RecyclingGrid returns the configurations compared by cross-validation
+// inside the recycling train topics; ShippedRecycling is the one the
+// selection rule picks (the highest cross-validated τw among those whose
+// τw and regret@1 both beat mnli-lp's, means over CVSeeds).
+func RecyclingGrid() []NamedRecycling {
+	base := RecyclingGridBase()
 	with := func(name string, f func(o *RecyclingOptions)) NamedRecycling {
 		o := base
 		f(&o)
@@ -195,34 +140,26 @@ var RecyclingGrid = func() []NamedRecycling {
 			o.Train.DecayWeights = 1e-2
 		}),
 	}
-}()
+}
 
-// SynthSeeds are the seeds of the synthetic bundles of the report (seeds
-// 1–3 served to pick DefaultBundle).
-var SynthSeeds = []uint64{4, 5, 6, 7, 8}
-
-// EarlierCandidates name the grid configurations that were shipped
-// before the grid reached its present size (each the choice of the
-// selection rule on a smaller grid). Their test numbers are reported for
-// transparency; they play no part in the choice.
-var EarlierCandidates = []string{"d16, metadata tokens", "d16, metadata tokens, FFN 16"}
-
-// Cross-validation protocol of the recycling grid: CVFolds folds of the
-// train topics by the permutation of seed CVFoldSeed, each configuration
-// trained with the seeds 0 … CVSeeds−1.
-const (
-	CVFolds    = 4
-	CVFoldSeed = 1
-	CVSeeds    = 5
-)
-
-// The report's seed-ensemble experiment: EnsembleRepeats ensembles of
-// EnsembleSize networks of the chosen configuration, the first made of the
-// networks of seeds 0 … EnsembleSize−1.
-const (
-	EnsembleSize    = 5
-	EnsembleRepeats = 2
-)
+// ShippedReportPlan returns the plan of docs/baselines-modelspider.md.
+func ShippedReportPlan() ReportPlan {
+	return ReportPlan{
+		GridBase: RecyclingGridBase(),
+		Grid:     RecyclingGrid(),
+		Shipped:  ShippedRecycling(),
+		Folds:    CVFolds, FoldSeed: CVFoldSeed, CVSeeds: CVSeeds,
+		EnsembleSize: EnsembleSize, EnsembleRepeats: EnsembleRepeats,
+		EarlierCandidates: []string{"d16, metadata tokens", "d16, metadata tokens, FFN 16"},
+		PairTopics:        []string{"anli", "cb", "esnli", "mnli", "mrpc", "qnli", "qqp", "rte", "wnli"},
+		Zoo:               DefaultZoo,
+		Synth:             DefaultSynth,
+		Bundle:            DefaultBundle,
+		// Seeds 1–3 served to pick DefaultBundle.
+		SynthSeeds: []uint64{4, 5, 6, 7, 8},
+		SynthTrain: 24, SynthUnjudged: 2,
+	}
+}
 
 // ReportInputs are the data the report is computed from.
 type ReportInputs struct {
@@ -241,8 +178,26 @@ type ReportInputs struct {
 type ReportOptions struct {
 	// Seeds is the number of seeds per reported configuration (5).
 	Seeds int
+	// Plan is what to compute; the zero value means ShippedReportPlan.
+	Plan *ReportPlan
+	// History is the hand-written history of the choice, kept from the
+	// earlier document (HandWrittenHistory); "" when there is none.
+	History string
 	// Log receives one line per finished experiment; may be nil.
 	Log io.Writer
+}
+
+// Report runs every experiment of docs/baselines-modelspider.md and
+// returns the document. With the shipped plan it takes about half an hour:
+// the recycling grid alone trains len(Grid)·Folds·CVSeeds networks.
+func Report(in ReportInputs, opt ReportOptions) ([]byte, error) {
+	res, err := runExperiments(in, opt)
+	if err != nil {
+		return nil, err
+	}
+	var b strings.Builder
+	writeReport(&b, res)
+	return []byte(b.String()), nil
 }
 
 type meanSD struct{ mean, sd float64 }
@@ -264,52 +219,123 @@ func (s meanSD) f(prec int) string {
 	return fmt.Sprintf("%.*f ± %.*f", prec, s.mean, prec, s.sd)
 }
 
-// Report runs every experiment of docs/baselines-modelspider.md and
-// returns the document. It takes several minutes: the recycling grid alone
-// trains len(RecyclingGrid)·CVFolds·CVSeeds networks.
-func Report(in ReportInputs, opt ReportOptions) ([]byte, error) {
+// cvRow is one configuration's cross-validated result.
+type cvRow struct {
+	name      string
+	per       []Metrics // seed 0, per train topic in byte order
+	seeds     []Metrics // per seed, over all train topics
+	tau       meanSD
+	ndcg, reg meanSD
+}
+
+// shippedRunState says how the regenerated seed-0 run compares with the
+// shipped file.
+type shippedRunState int
+
+const (
+	shippedAbsent shippedRunState = iota
+	shippedIdentical
+	shippedDiffers
+)
+
+type synthRow struct {
+	seed                              uint64
+	prior, stage1, rerank3, rerankAll float64
+	rankAgg                           int
+}
+
+type namedMetrics struct {
+	name string
+	m    Metrics
+}
+
+// reportResults are the numbers of the report and the facts of the data
+// it states; writeReport reads nothing else.
+type reportResults struct {
+	plan  ReportPlan
+	seeds int
+	// History is the hand-written history (ReportOptions.History).
+	history string
+
+	// The recycling collection: its split, pool size and probe models.
+	train, test []string
+	pool        int
+	probes      []string
+
+	perf perfResult
+
+	grid                      []cvRow
+	best, withDiag            int
+	qualified, shippedMatches bool
+	lpCV                      Metrics   // mnli-lp on the train topics
+	lpPer                     []Metrics // per train topic, in the order of train
+	lambda                    float64
+	blendTrain, blendTest     Metrics
+	ensembles                 []Metrics
+
+	testRuns []Metrics // per seed, on the test topics
+	seed0Per []Metrics // seed 0 per test topic
+	shipped  shippedRunState
+	refs     map[string]Metrics
+	refNames []string  // sorted
+	lpTest   []Metrics // mnli-lp per test topic; nil without the mnli-lp run
+	earlier  []namedMetrics
+
+	zooTopics, zooModels, zooEstimators []string
+	zooTaus                             []float64   // per seed
+	zooPer                              [][]float64 // per topic, per seed
+	zooLogME, zooCopeland               []float64   // per topic
+	zooBase                             map[string]Metrics
+	zooPrior                            float64
+
+	synth []synthRow
+}
+
+// runExperiments computes every number of the report.
+func runExperiments(in ReportInputs, opt ReportOptions) (*reportResults, error) {
 	if in.Recycling == nil || in.Zoo == nil {
 		return nil, errors.New("report: missing recycling or zoo data")
 	}
 	if opt.Seeds < 1 {
 		opt.Seeds = 5
 	}
+	plan := ShippedReportPlan()
+	if opt.Plan != nil {
+		plan = *opt.Plan
+	}
 	logf := func(format string, args ...any) {
 		if opt.Log != nil {
 			fmt.Fprintf(opt.Log, format+"\n", args...)
 		}
 	}
-	var b bytes.Buffer
-	w := func(format string, args ...any) { fmt.Fprintf(&b, format, args...) }
 	d := in.Recycling
+	res := &reportResults{plan: plan, seeds: opt.Seeds, history: opt.History,
+		train: slices.Clone(d.Train), test: slices.Clone(d.Test), pool: len(d.Pool), probes: probesOf(plan.Shipped)}
 
-	// --- performance, first, so that the memory figure is that of one
-	// training and ranking rather than of the whole report ---
-	perf, err := measurePerformance(d)
-	if err != nil {
+	// Performance first, so that the memory figure is that of one
+	// training and ranking rather than of the whole report.
+	var err error
+	if res.perf, err = measurePerformance(d, plan.Shipped); err != nil {
 		return nil, err
 	}
 
-	// --- recycling: cross-validation inside the train topics ---
-	folds := Folds(d.Train, CVFolds, CVFoldSeed)
+	// Recycling: cross-validation inside the train topics.
+	folds := Folds(d.Train, plan.Folds, uint64(plan.FoldSeed))
 	// Reference scores on the train topics (no training involved).
 	lpTrain, err := constantRun(d, d.Train, d.MNLILP)
 	if err != nil {
 		return nil, err
 	}
-	lpCV, lpPer, err := Evaluate(d.Qrels, lpTrain, d.Train)
-	if err != nil {
+	if res.lpCV, res.lpPer, err = Evaluate(d.Qrels, lpTrain, d.Train); err != nil {
 		return nil, err
 	}
-	lambda, blendTrain, err := chooseBlend(d)
-	if err != nil {
+	if res.lambda, res.blendTrain, err = chooseBlend(d); err != nil {
 		return nil, err
 	}
-	var grid []cvRow
-	for _, g := range RecyclingGrid {
+	for _, g := range plan.Grid {
 		row := cvRow{name: g.Name}
 		var taus, ndcgs, regs []float64
-		for s := 0; s < CVSeeds; s++ {
+		for s := 0; s < plan.CVSeeds; s++ {
 			m, per, err := CrossValidateRecycling(d, g.Opt.WithSeed(uint64(s)), folds)
 			if err != nil {
 				return nil, fmt.Errorf("report: cross-validation of %q: %w", g.Name, err)
@@ -322,324 +348,151 @@ func Report(in ReportInputs, opt ReportOptions) ([]byte, error) {
 		}
 		row.tau, row.ndcg, row.reg = summarize(taus), summarize(ndcgs), summarize(regs)
 		logf("cv %-45s τw %.4f ndcg@10 %.4f regret@1 %.3f", g.Name, row.tau.mean, row.ndcg.mean, row.reg.mean)
-		grid = append(grid, row)
+		res.grid = append(res.grid, row)
 	}
 	// The selection mirrors the bar: among the configurations whose
 	// cross-validated τw and regret@1 both beat mnli-lp's on the train
 	// topics, the highest τw; if none does, the highest τw.
-	best, qualified := selectConfiguration(grid, lpCV, func(i int) bool { return !RecyclingGrid[i].Diagnostic })
-	withDiag, _ := selectConfiguration(grid, lpCV, func(int) bool { return true })
-	chosen := RecyclingGrid[best]
-	shippedMatches := chosen.Opt.WithSeed(0).sameAs(ShippedRecycling.WithSeed(0))
+	res.best, res.qualified = selectConfiguration(res.grid, res.lpCV, func(i int) bool { return !plan.Grid[i].Diagnostic })
+	res.withDiag, _ = selectConfiguration(res.grid, res.lpCV, func(int) bool { return true })
+	chosen := plan.Grid[res.best]
+	res.shippedMatches = chosen.Opt.WithSeed(0).sameAs(plan.Shipped.WithSeed(0))
 
-	// --- recycling: seed ensembles of the chosen configuration, the
-	// standard remedy for seed variance, cross-validated the same way ---
-	var ensembles []Metrics
-	for e := 0; e < EnsembleRepeats; e++ {
-		seeds := make([]uint64, EnsembleSize)
+	// Seed ensembles of the chosen configuration, the standard remedy for
+	// seed variance, cross-validated the same way.
+	for e := 0; e < plan.EnsembleRepeats; e++ {
+		seeds := make([]uint64, plan.EnsembleSize)
 		for i := range seeds {
-			seeds[i] = uint64(e*EnsembleSize + i)
+			seeds[i] = uint64(e*plan.EnsembleSize + i)
 		}
 		m, _, err := CrossValidateEnsemble(d, chosen.Opt, folds, seeds)
 		if err != nil {
 			return nil, fmt.Errorf("report: ensemble cross-validation: %w", err)
 		}
 		logf("cv ensemble of seeds %d–%d: τw %.4f ndcg@10 %.4f regret@1 %.3f", seeds[0], seeds[len(seeds)-1], m.TauW, m.NDCG10, m.Regret1)
-		ensembles = append(ensembles, m)
+		res.ensembles = append(res.ensembles, m)
 	}
 
-	// --- recycling: test topics ---
-	var testRuns []Metrics
-	var seed0 []byte
-	var seed0Per []Metrics
+	// Recycling: test topics.
 	for s := 0; s < opt.Seeds; s++ {
-		r, _, err := TrainRecycling(d, ShippedRecycling.WithSeed(uint64(s)), nil)
+		m, per, runBytes, err := testTopicRun(d, plan.Shipped.WithSeed(uint64(s)))
 		if err != nil {
 			return nil, err
-		}
-		run, err := r.RankRecycling(d, d.Test, RecyclingRunTag)
-		if err != nil {
-			return nil, err
-		}
-		m, per, err := Evaluate(d.Qrels, run, d.Test)
-		if err != nil {
-			return nil, err
-		}
-		if s == 0 {
-			seed0Per = per
 		}
 		logf("test seed %d: τw %.4f ndcg@10 %.4f regret@1 %.3f", s, m.TauW, m.NDCG10, m.Regret1)
-		testRuns = append(testRuns, m)
+		res.testRuns = append(res.testRuns, m)
 		if s == 0 {
-			var buf bytes.Buffer
-			if err := trecfmt.WriteRun(&buf, run); err != nil {
-				return nil, err
+			res.seed0Per = per
+			switch {
+			case in.ShippedRun == nil:
+				res.shipped = shippedAbsent
+			case bytes.Equal(in.ShippedRun, runBytes):
+				res.shipped = shippedIdentical
+			default:
+				res.shipped = shippedDiffers
 			}
-			seed0 = buf.Bytes()
 		}
 	}
-	refs := map[string]Metrics{}
-	var refNames []string
+	res.refs = map[string]Metrics{}
 	for name, run := range in.RecyclingRuns {
 		m, _, err := Evaluate(d.Qrels, run, d.Test)
 		if err != nil {
 			return nil, fmt.Errorf("report: run %s: %w", name, err)
 		}
-		refs[name] = m
-		refNames = append(refNames, name)
+		res.refs[name] = m
+		res.refNames = append(res.refNames, name)
 	}
-	slices.Sort(refNames)
-	blendRun, err := blendScores(d, d.Test, lambda)
+	slices.Sort(res.refNames)
+	if lpRun := in.RecyclingRuns["mnli-lp"]; lpRun != nil {
+		if _, res.lpTest, err = Evaluate(d.Qrels, lpRun, d.Test); err != nil {
+			return nil, err
+		}
+	}
+	blendRun, err := blendScores(d, d.Test, res.lambda)
 	if err != nil {
 		return nil, err
 	}
-	blendTest, _, err := Evaluate(d.Qrels, blendRun, d.Test)
-	if err != nil {
+	if res.blendTest, _, err = Evaluate(d.Qrels, blendRun, d.Test); err != nil {
 		return nil, err
+	}
+	for _, name := range plan.EarlierCandidates {
+		i := slices.IndexFunc(plan.Grid, func(g NamedRecycling) bool { return g.Name == name })
+		if i < 0 {
+			return nil, fmt.Errorf("report: earlier candidate %q is not in the grid", name)
+		}
+		m, _, _, err := testTopicRun(d, plan.Grid[i].Opt.WithSeed(0))
+		if err != nil {
+			return nil, err
+		}
+		res.earlier = append(res.earlier, namedMetrics{name, m})
 	}
 
-	// --- zoo ---
-	var zooTaus []float64
-	zooPer := make([][]float64, len(in.Zoo.Topics))
+	// The zoo.
+	z := in.Zoo
+	res.zooTopics, res.zooModels, res.zooEstimators = z.Topics, z.Models, z.Estimators
+	res.zooPer = make([][]float64, len(z.Topics))
 	for s := 0; s < opt.Seeds; s++ {
-		_, m, per, err := ZooLeaveOneOut(in.Zoo, DefaultZoo.WithSeed(uint64(s)))
+		_, m, per, err := ZooLeaveOneOut(z, plan.Zoo.WithSeed(uint64(s)))
 		if err != nil {
 			return nil, err
 		}
 		logf("zoo seed %d: τw %.4f", s, m.TauW)
-		zooTaus = append(zooTaus, m.TauW)
+		res.zooTaus = append(res.zooTaus, m.TauW)
 		for i, p := range per {
-			zooPer[i] = append(zooPer[i], p.TauW)
+			res.zooPer[i] = append(res.zooPer[i], p.TauW)
 		}
 	}
-	zooBase, err := ZooBaselines(in.Zoo)
-	if err != nil {
+	for i := range z.Topics {
+		res.zooLogME = append(res.zooLogME, zooTopic(z, "logme", i))
+		res.zooCopeland = append(res.zooCopeland, zooCopelandTopic(z, i))
+	}
+	if res.zooBase, err = ZooBaselines(z); err != nil {
 		return nil, err
 	}
-	zooPrior, err := zooLeaveOneOutPrior(in.Zoo)
-	if err != nil {
+	if res.zooPrior, err = zooLeaveOneOutPrior(z); err != nil {
 		return nil, err
 	}
 
-	// --- synthetic bundles ---
-	type synthRow struct {
-		seed                              uint64
-		prior, stage1, rerank3, rerankAll float64
-		rankAgg                           int
-	}
-	var synth []synthRow
-	for _, seed := range SynthSeeds {
-		row, err := synthExperiment(seed)
+	// Synthetic bundles.
+	for _, seed := range plan.SynthSeeds {
+		row, err := synthExperiment(plan, seed)
 		if err != nil {
 			return nil, err
 		}
 		logf("synthetic seed %d: prior %.3f stage one %.3f re-ranked %.3f", seed, row.prior, row.stage1, row.rerankAll)
-		synth = append(synth, synthRow{seed, row.prior, row.stage1, row.rerank3, row.rerankAll, row.rankAgg})
+		res.synth = append(res.synth, row)
 	}
-
-	// ===== document =====
-	w("%s", reportIntro)
-	w("## Subtask A: the recycling collection\n\n")
-	w("%s", reportRecyclingMethod)
-	w("### Choice of the configuration (inside the 24 train topics)\n\n")
-	w("%d-fold cross-validation over the train topics (folds from a seeded permutation, seed %d), each "+
-		"configuration trained with seeds 0–%d; mean ± standard deviation over the seeds of the measures of the "+
-		"held-out rankings (every train topic held out once). Unless the name says otherwise: d = 16, no "+
-		"feed-forward block, 300 Adam steps, learning rate 0.01 with cosine decay to 0.0005, weight decay 1e-3, "+
-		"hyperbolic loss weights, metadata model tokens (free tokens, where used, with decay 0.1).\n\n", CVFolds, CVFoldSeed, CVSeeds-1)
-	w("| configuration | τw | ndcg@10 | regret@1 |\n| --- | --- | --- | --- |\n")
-	for i, r := range grid {
-		mark := ""
-		switch {
-		case i == best:
-			mark = " **(chosen)**"
-		case RecyclingGrid[i].Diagnostic:
-			mark = " *(diagnostic, not a candidate)*"
-		}
-		w("| %s%s | %s | %s | %s |\n", r.name, mark, r.tau.f(4), r.ndcg.f(4), r.reg.f(2))
-	}
-	w("| *mnli-lp (no training)* | %.4f | %.4f | %.2f |\n", lpCV.TauW, lpCV.NDCG10, lpCV.Regret1)
-	w("| *blend z(mnli_lp) + λ·a_base, λ = %g fitted on all train topics* | %.4f | %.4f | %.2f |\n\n",
-		lambda, blendTrain.TauW, blendTrain.NDCG10, blendTrain.Regret1)
-	w("Selection rule, which mirrors the bar: among the candidate configurations whose cross-validated τw *and* regret@1 "+
-		"both beat mnli-lp's on the train topics, the one with the highest τw (τw is the least noisy of the three "+
-		"measures on 24 topics; regret@1 looks at one model per topic); if none qualified, the highest τw. %s "+
-		"`ShippedRecycling` %s the chosen configuration.",
-		map[bool]string{true: "One or more qualified.", false: "**None qualified.**"}[qualified],
-		map[bool]string{true: "is", false: "is **not** (the code must be updated)"}[shippedMatches])
-	if withDiag != best {
-		w(" Diagnostic rows are not candidates: counted as one, %q would have been chosen (τw %.4f).",
-			grid[withDiag].name, grid[withDiag].tau.mean)
-	}
-	w("\n\n")
-
-	w("%s", ensembleSection(ensembles, grid[best], lpCV))
-	w("%s", reportCVByTopic)
-	trainSorted := slices.Sorted(slices.Values(d.Train))
-	w("| train topic | pair task | τw modelspider | τw mnli-lp | Δτw | regret@1 modelspider | regret@1 mnli-lp |\n| --- | --- | --- | --- | --- | --- | --- |\n")
-	var dPair, dOther []float64
-	for i, t := range trainSorted {
-		p, l := grid[best].per[i], lpPer[slices.Index(d.Train, t)]
-		pair := slices.Contains(PairTopics, t)
-		if pair {
-			dPair = append(dPair, p.TauW-l.TauW)
-		} else {
-			dOther = append(dOther, p.TauW-l.TauW)
-		}
-		w("| %s | %s | %.3f | %.3f | %+.3f | %.2f | %.2f |\n", t, map[bool]string{true: "yes", false: ""}[pair], p.TauW, l.TauW, p.TauW-l.TauW, p.Regret1, l.Regret1)
-	}
-	var testPair int
-	for _, t := range d.Test {
-		if slices.Contains(PairTopics, t) {
-			testPair++
-		}
-	}
-	w("\nMean Δτw (cross-validated, seed 0): %s on the %d sentence-pair train topics, %s on the other %d. "+
-		"The test topics hold %d sentence-pair topics out of %d.\n\n", meanOrNone(dPair), len(dPair), meanOrNone(dOther), len(dOther), testPair, len(d.Test))
-
-	w("### Test topics (12), trained on the 24 train topics\n\n")
-	w("%d seeds of the chosen configuration; the shipped run `runs/recycling/modelspider.run` is seed 0.\n\n", opt.Seeds)
-	w("| run | ndcg@10 | τw | regret@1 |\n| --- | --- | --- | --- |\n")
-	var tn, tt, tr []float64
-	for _, m := range testRuns {
-		tn, tt, tr = append(tn, m.NDCG10), append(tt, m.TauW), append(tr, m.Regret1)
-	}
-	w("| **modelspider**, mean ± sd over %d seeds | %s | %s | %s |\n", opt.Seeds, summarize(tn).f(4), summarize(tt).f(4), summarize(tr).f(2))
-	for s, m := range testRuns {
-		label := fmt.Sprintf("modelspider seed %d", s)
-		if s == 0 {
-			label += " (shipped)"
-		}
-		w("| %s | %.4f | %.4f | %.2f |\n", label, m.NDCG10, m.TauW, m.Regret1)
-	}
-	w("| blend z(mnli_lp) + %g·a_base (λ from the train topics) | %.4f | %.4f | %.2f |\n", lambda, blendTest.NDCG10, blendTest.TauW, blendTest.Regret1)
-	for _, name := range refNames {
-		m := refs[name]
-		w("| %s | %.4f | %.4f | %.2f |\n", name, m.NDCG10, m.TauW, m.Regret1)
-	}
-	w("\n")
-	w("%s", verdict(testRuns[0], summarize(tt).mean, summarize(tr).mean, summarize(tn).mean, refs, blendTest))
-	if lpRun := in.RecyclingRuns["mnli-lp"]; lpRun != nil {
-		_, lpTest, err := Evaluate(d.Qrels, lpRun, d.Test)
-		if err != nil {
-			return nil, err
-		}
-		w("Per test topic, the shipped run (seed 0) against mnli-lp:\n\n")
-		w("| test topic | pair task | τw modelspider | τw mnli-lp | regret@1 modelspider | regret@1 mnli-lp | ndcg@10 modelspider | ndcg@10 mnli-lp |\n| --- | --- | --- | --- | --- | --- | --- | --- |\n")
-		for i, t := range d.Test {
-			p, l := seed0Per[i], lpTest[i]
-			w("| %s | %s | %.3f | %.3f | %.2f | %.2f | %.3f | %.3f |\n", t, map[bool]string{true: "yes", false: ""}[slices.Contains(PairTopics, t)],
-				p.TauW, l.TauW, p.Regret1, l.Regret1, p.NDCG10, l.NDCG10)
-		}
-		w("\n")
-	}
-	if !clears(testRuns[0], refs) {
-		w("%s", whyNot(grid2map(grid), grid[best].name, lpCV.Regret1, mpOther(dOther), mpOther(dPair), testPair, len(d.Test), testRuns, refs))
-	}
-	w("%s", reportHistory)
-	if i := slices.IndexFunc(grid, func(r cvRow) bool { return r.name == "d16, metadata tokens, weight decay 1e-2" }); i >= 0 && len(grid[i].seeds) >= 2 {
-		first2 := (grid[i].seeds[0].Regret1 + grid[i].seeds[1].Regret1) / 2
-		outcome := fmt.Sprintf("Under the new protocol the rule chooses %q.", grid[best].name)
-		if best == i {
-			outcome = "Under the new protocol " + map[bool]string{true: "it still qualifies and is chosen again",
-				false: "no candidate qualifies, and the rule's fallback (the highest τw) chooses the same configuration again"}[qualified] +
-				", so the shipped run is unchanged."
-		}
-		w(reportHistoryFourth, first2, len(grid[i].seeds)-1, grid[i].reg.mean, lpCV.Regret1, CVSeeds, outcome)
-	} else {
-		w("\nThe earlier candidates on the test topics:\n\n")
-	}
-	w("| earlier candidate (seed 0) | ndcg@10 | τw | regret@1 |\n| --- | --- | --- | --- |\n")
-	for _, name := range EarlierCandidates {
-		i := slices.IndexFunc(RecyclingGrid, func(g NamedRecycling) bool { return g.Name == name })
-		if i < 0 {
-			return nil, fmt.Errorf("report: earlier candidate %q is not in the grid", name)
-		}
-		r, _, err := TrainRecycling(d, RecyclingGrid[i].Opt.WithSeed(0), nil)
-		if err != nil {
-			return nil, err
-		}
-		run, err := r.RankRecycling(d, d.Test, RecyclingRunTag)
-		if err != nil {
-			return nil, err
-		}
-		m, _, err := Evaluate(d.Qrels, run, d.Test)
-		if err != nil {
-			return nil, err
-		}
-		w("| %s | %.4f | %.4f | %.2f |\n", name, m.NDCG10, m.TauW, m.Regret1)
-	}
-	w("\n")
-	switch {
-	case in.ShippedRun == nil:
-		w("The shipped run is absent from this tree; `BuildRecyclingRun` regenerates it.\n\n")
-	case bytes.Equal(in.ShippedRun, seed0):
-		w("Regenerating seed 0 here gives a run byte-identical to the shipped `runs/recycling/modelspider.run`.\n\n")
-	default:
-		w("**Regenerating seed 0 here does not give the shipped `runs/recycling/modelspider.run` byte for byte.**\n\n")
-	}
-
-	w("## Model Spider single zoo (leave one dataset out)\n\n")
-	w("%s", reportZooMethod)
-	w("| dataset | modelspider (mean ± sd, %d seeds) | LogME | Copeland(H-Score, NCE, LEEP, LogME) |\n| --- | --- | --- | --- |\n", opt.Seeds)
-	for i, t := range in.Zoo.Topics {
-		w("| %s | %s | %.3f | %.3f |\n", t, summarize(zooPer[i]).f(3), zooTopic(in.Zoo, "logme", i), zooCopelandTopic(in.Zoo, i))
-	}
-	w("\nMean τw over the %d datasets:\n\n| ranking | τw |\n| --- | --- |\n", len(in.Zoo.Topics))
-	w("| **modelspider** (mean ± sd over %d seeds) | %s |\n", opt.Seeds, summarize(zooTaus).f(4))
-	for s, v := range zooTaus {
-		w("| modelspider seed %d | %.4f |\n", s, v)
-	}
-	w("| leave-one-out prior: mean standardised accuracy on the other datasets | %.4f |\n", zooPrior)
-	w("| Copeland(H-Score, NCE, LEEP, LogME) | %.4f |\n", zooBase["copeland"].TauW)
-	for _, name := range in.Zoo.Estimators {
-		w("| %s | %.4f |\n", name, zooBase[name].TauW)
-	}
-	bestEst := ""
-	for _, name := range in.Zoo.Estimators {
-		if bestEst == "" || zooBase[name].TauW > zooBase[bestEst].TauW {
-			bestEst = name
-		}
-	}
-	zm := summarize(zooTaus)
-	w("\nThe best single estimator is %s (%.4f). Model Spider's mean τw %.4f is %s it and %s the Copeland fusion (%.4f)",
-		bestEst, zooBase[bestEst].TauW, zm.mean, aboveBelow(zm.mean, zooBase[bestEst].TauW), aboveBelow(zm.mean, zooBase["copeland"].TauW), zooBase["copeland"].TauW)
-	minSeed := slices.Min(zooTaus)
-	w("; its worst seed (%.4f) is %s both.\n\n", minSeed, map[bool]string{true: "still above", false: "not above"}[minSeed > zooBase[bestEst].TauW && minSeed > zooBase["copeland"].TauW])
-
-	w("## Synthetic feature bundles (end to end)\n\n")
-	w("%s", reportSynthMethod)
-	w("| bundle seed | prior | stage one (generic tokens) | re-rank top 3 | re-rank all | topics by RankAgg |\n| --- | --- | --- | --- | --- | --- |\n")
-	for _, r := range synth {
-		w("| %d | %.3f | %.3f | %.3f | %.3f | %d |\n", r.seed, r.prior, r.stage1, r.rerank3, r.rerankAll, r.rankAgg)
-	}
-	w("\n")
-
-	w("## Performance\n\n")
-	w("Measured by this report on the machine that ran it (%s); `go test -bench . ./baselines/modelspider/` measures the "+
-		"same quantities as benchmarks. Machine-dependent and sensitive to other load.\n\n", perf.machine)
-	w("| what | measured | bar |\n| --- | --- | --- |\n")
-	w("| train the shipped configuration on the 24 train topics, GOMAXPROCS=1 | %.2f s | < 60 s |\n", perf.trainSeconds)
-	w("| rank 2,703 models for one topic (d = %d, model side prepared) | %.2f ms | < 50 ms |\n", ShippedRecycling.Dim, perf.rankMillis)
-	w("| memory obtained from the OS after one training and the ranking (Go runtime `Sys`, measured before the other experiments) | %.0f MB | < 500 MB |\n\n", perf.sysMB)
-	w(reportFooter, len(RecyclingGrid)*CVFolds*CVSeeds+EnsembleRepeats*EnsembleSize*CVFolds)
-	return b.Bytes(), nil
+	return res, nil
 }
 
-// meanOrNone formats the mean of x with its sign, or "—" for no values.
-func meanOrNone(x []float64) string {
-	if len(x) == 0 {
-		return "—"
+// testTopicRun trains opt on the train topics of d and scores its run on
+// the test topics: the means, the values per test topic and the run file.
+func testTopicRun(d *zoo.Data, opt RecyclingOptions) (Metrics, []Metrics, []byte, error) {
+	r, _, err := TrainRecycling(d, opt, nil)
+	if err != nil {
+		return Metrics{}, nil, nil, err
 	}
-	m, _ := meanStd(x)
-	return fmt.Sprintf("%+.3f", m)
+	run, err := r.RankRecycling(d, d.Test, RecyclingRunTag)
+	if err != nil {
+		return Metrics{}, nil, nil, err
+	}
+	m, per, err := Evaluate(d.Qrels, run, d.Test)
+	if err != nil {
+		return Metrics{}, nil, nil, err
+	}
+	var buf bytes.Buffer
+	if err := trecfmt.WriteRun(&buf, run); err != nil {
+		return Metrics{}, nil, nil, err
+	}
+	return m, per, buf.Bytes(), nil
 }
 
-func aboveBelow(a, b float64) string {
-	if a > b {
-		return "above"
+// probesOf returns the probe models a configuration uses.
+func probesOf(o RecyclingOptions) []string {
+	if len(o.Probes) == 0 {
+		return slices.Clone(metadata.DefaultProbes)
 	}
-	return "not above"
+	return slices.Clone(o.Probes)
 }
 
 // selectConfiguration applies the selection rule to the rows of the grid
@@ -657,69 +510,6 @@ func selectConfiguration(grid []cvRow, lp Metrics, candidate func(i int) bool) (
 		}
 	}
 	return best, qualified
-}
-
-// ensembleSection reports the seed ensembles next to the chosen
-// configuration's single networks and says where the selection rule would
-// put them.
-func ensembleSection(ens []Metrics, chosen cvRow, lp Metrics) string {
-	if len(ens) == 0 {
-		return ""
-	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "**Seed ensembles.** Averaging networks trained from different seeds is the standard remedy for "+
-		"seed variance. An ensemble of %d networks of the chosen configuration scores a pool model by the mean of its "+
-		"per-topic standardised scores (`CrossValidateEnsemble`); cross-validated on the same folds:\n\n", EnsembleSize)
-	b.WriteString("| ranking | τw | ndcg@10 | regret@1 |\n| --- | --- | --- | --- |\n")
-	fmt.Fprintf(&b, "| chosen configuration, single networks (mean ± sd over %d seeds) | %s | %s | %s |\n",
-		len(chosen.seeds), chosen.tau.f(4), chosen.ndcg.f(4), chosen.reg.f(2))
-	var taus, regs []float64
-	for e, m := range ens {
-		fmt.Fprintf(&b, "| ensemble of the networks of seeds %d–%d | %.4f | %.4f | %.2f |\n",
-			e*EnsembleSize, (e+1)*EnsembleSize-1, m.TauW, m.NDCG10, m.Regret1)
-		taus, regs = append(taus, m.TauW), append(regs, m.Regret1)
-	}
-	tau, reg := mpOther(taus), mpOther(regs)
-	qualifies := tau > lp.TauW && reg < lp.Regret1
-	fmt.Fprintf(&b, "\nThe ensembles average τw %.4f and regret@1 %.2f (mnli-lp: %.4f, %.2f): %s. "+
-		"An ensemble costs %d trainings, so it is not a row of the grid.\n\n",
-		tau, reg, lp.TauW, lp.Regret1,
-		map[bool]string{
-			true:  "they would pass the selection rule's test against mnli-lp",
-			false: "averaging removes the seed-to-seed spread but not the shortfall in regret@1, so they would not pass the selection rule's test against mnli-lp",
-		}[qualifies], EnsembleSize)
-	return b.String()
-}
-
-// verdict states, measure by measure, whether the shipped run clears the
-// bar.
-func verdict(shipped Metrics, meanTau, meanReg, meanNDCG float64, refs map[string]Metrics, blend Metrics) string {
-	var b strings.Builder
-	lp, okLP := refs["mnli-lp"]
-	knn, okKNN := refs["probe-knn"]
-	if !okLP || !okKNN {
-		return "The reference runs mnli-lp and probe-knn are missing; the bar cannot be checked.\n\n"
-	}
-	check := func(name string, ok bool) string {
-		if ok {
-			return name + " ✓"
-		}
-		return name + " ✗"
-	}
-	b.WriteString("**The bar** (shipped run, seed 0): ")
-	items := []string{
-		check(fmt.Sprintf("τw > mnli-lp (%.4f vs %.4f)", shipped.TauW, lp.TauW), shipped.TauW > lp.TauW),
-		check(fmt.Sprintf("regret@1 < mnli-lp (%.2f vs %.2f)", shipped.Regret1, lp.Regret1), shipped.Regret1 < lp.Regret1),
-		check(fmt.Sprintf("ndcg@10 > probe-knn (%.4f vs %.4f)", shipped.NDCG10, knn.NDCG10), shipped.NDCG10 > knn.NDCG10),
-		check(fmt.Sprintf("τw > probe-knn (%.4f vs %.4f)", shipped.TauW, knn.TauW), shipped.TauW > knn.TauW),
-		check(fmt.Sprintf("regret@1 < probe-knn (%.2f vs %.2f)", shipped.Regret1, knn.Regret1), shipped.Regret1 < knn.Regret1),
-	}
-	b.WriteString(strings.Join(items, "; "))
-	fmt.Fprintf(&b, ". Over the seeds: mean τw %.4f (mnli-lp %.4f), mean regret@1 %.2f (mnli-lp %.2f), mean ndcg@10 %.4f (probe-knn %.4f). ",
-		meanTau, lp.TauW, meanReg, lp.Regret1, meanNDCG, knn.NDCG10)
-	fmt.Fprintf(&b, "Against the blend of mnli_lp with the probes: τw %+.4f, regret@1 %+.2f, ndcg@10 %+.4f (seed 0 minus blend).\n\n",
-		shipped.TauW-blend.TauW, shipped.Regret1-blend.Regret1, shipped.NDCG10-blend.NDCG10)
-	return b.String()
 }
 
 // constantRun ranks the pool by one score per model for every topic.
@@ -855,46 +645,45 @@ func zooLeaveOneOutPrior(z *ZooData) (float64, error) {
 	return m.TauW, err
 }
 
-type synthResult struct {
-	prior, stage1, rerank3, rerankAll float64
-	rankAgg                           int
-}
-
-// synthExperiment trains DefaultBundle on the first 24 topics of a
-// DefaultSynth bundle (two of them without truth, ordered by RankAgg) and
-// measures mean τw on the 8 held-out topics.
-func synthExperiment(seed uint64) (synthResult, error) {
+// synthExperiment trains plan.Bundle on the first plan.SynthTrain topics
+// of a plan.Synth bundle (the first plan.SynthUnjudged of them without
+// truth, ordered by RankAgg) and measures mean τw on the held-out topics.
+func synthExperiment(plan ReportPlan, seed uint64) (synthRow, error) {
+	nt, nu := plan.SynthTrain, plan.SynthUnjudged
+	if nu < 0 || nu > nt || nt >= plan.Synth.Topics {
+		return synthRow{}, fmt.Errorf("report: %d train topics (%d unjudged) of a bundle of %d", nt, nu, plan.Synth.Topics)
+	}
 	dir, err := os.MkdirTemp("", "modelspider-synth-")
 	if err != nil {
-		return synthResult{}, err
+		return synthRow{}, err
 	}
 	defer os.RemoveAll(dir)
-	info, err := SyntheticBundle(filepath.Join(dir, "bundle"), seed, DefaultSynth)
+	info, err := SyntheticBundle(filepath.Join(dir, "bundle"), seed, plan.Synth)
 	if err != nil {
-		return synthResult{}, err
+		return synthRow{}, err
 	}
-	train, test := info.Topics[:24], info.Topics[24:]
+	train, test := info.Topics[:nt], info.Topics[nt:]
 	qpath := filepath.Join(dir, "train.qrels")
-	if err := info.WriteSynthQrels(qpath, train[2:]); err != nil {
-		return synthResult{}, err
+	if err := info.WriteSynthQrels(qpath, train[nu:]); err != nil {
+		return synthRow{}, err
 	}
 	b, err := transfer.OpenBundle(filepath.Join(dir, "bundle"))
 	if err != nil {
-		return synthResult{}, err
+		return synthRow{}, err
 	}
 	q, err := trecfmt.ReadQrelsFile(qpath, trecfmt.DefaultLimits)
 	if err != nil {
-		return synthResult{}, err
+		return synthRow{}, err
 	}
-	r, rankAgg, err := TrainBundle(b, q, train, DefaultBundle.WithSeed(seed), nil)
+	r, rankAgg, err := TrainBundle(b, q, train, plan.Bundle.WithSeed(seed), nil)
 	if err != nil {
-		return synthResult{}, err
+		return synthRow{}, err
 	}
 	prior := make([]float64, len(info.Models))
-	for ti := 2; ti < 24; ti++ {
+	for ti := nu; ti < nt; ti++ {
 		addTo(prior, info.Truth[ti])
 	}
-	res := synthResult{rankAgg: len(rankAgg)}
+	res := synthRow{seed: seed, rankAgg: len(rankAgg)}
 	mean := func(scores map[string][]float64) (float64, error) {
 		var sum float64
 		for i, t := range test {
@@ -902,7 +691,7 @@ func synthExperiment(seed uint64) (synthResult, error) {
 			if scores != nil {
 				s = scores[t]
 			}
-			tw, ok := rankcorr.WeightedTau(info.Truth[24+i], s)
+			tw, ok := rankcorr.WeightedTau(info.Truth[nt+i], s)
 			if !ok {
 				return 0, fmt.Errorf("synthetic topic %s: τw undefined", t)
 			}
@@ -936,28 +725,36 @@ func synthExperiment(seed uint64) (synthResult, error) {
 
 type perfResult struct {
 	machine                         string
+	models, dim                     int // ranked per topic; network width
 	trainSeconds, rankMillis, sysMB float64
 }
 
-// measurePerformance times training on one core and ranking 2,703 models.
-func measurePerformance(d *zoo.Data) (perfResult, error) {
-	res := perfResult{machine: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU())}
+// perfModels is how many models the performance figure ranks: all of
+// model-recycling's tested models (models_tested.csv), of which the
+// recycling pool is the part evaluated on every dataset.
+const perfModels = 2703
+
+// measurePerformance times training shipped on one core and ranking
+// perfModels models.
+func measurePerformance(d *zoo.Data, shipped RecyclingOptions) (perfResult, error) {
+	res := perfResult{machine: fmt.Sprintf("%s/%s, %d CPUs", runtime.GOOS, runtime.GOARCH, runtime.NumCPU()),
+		models: perfModels, dim: shipped.Dim}
 	old := runtime.GOMAXPROCS(1)
 	start := time.Now()
-	r, _, err := TrainRecycling(d, ShippedRecycling, nil)
+	r, _, err := TrainRecycling(d, shipped, nil)
 	res.trainSeconds = time.Since(start).Seconds()
 	runtime.GOMAXPROCS(old)
 	if err != nil {
 		return res, err
 	}
-	// 2,703 models: the pool's 1,266 with their free tokens (if any) and
-	// 1,437 more that reuse pool metadata but have none.
+	// The pool's models with their free tokens (if any), and as many more
+	// as make perfModels, which reuse pool metadata but have none.
 	refs, err := poolRefs(d, r.Repr.Probes, r.Models)
 	if err != nil {
 		return res, err
 	}
 	models := slices.Clone(refs)
-	for i := 0; len(models) < 2703; i++ {
+	for i := 0; len(models) < perfModels; i++ {
 		m := refs[i%len(refs)]
 		m.Free = -1
 		models = append(models, m)

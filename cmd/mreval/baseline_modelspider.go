@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
@@ -138,7 +139,7 @@ func modelspiderTrain(c *cli.Context) error {
 				return err
 			}
 		}
-		opt := modelspider.ShippedRecycling.WithSeed(seed)
+		opt := modelspider.ShippedRecycling().WithSeed(seed)
 		opt.Collection = col.Name
 		override(c, "dim", &opt.Dim, c.Int)
 		override(c, "ffn", &opt.FFN, c.Int)
@@ -260,9 +261,42 @@ func modelspiderReport(c *cli.Context) error {
 		filepath.Join(root, "runs", "modelspider-single"), modelspider.ZooEstimators); err != nil {
 		return err
 	}
-	doc, err := modelspider.Report(in, modelspider.ReportOptions{Seeds: c.Int("seeds"), Log: c.App.ErrWriter})
+	// The history of the choice is hand-written: keep it from the document
+	// being replaced.
+	opt := modelspider.ReportOptions{Seeds: c.Int("seeds"), Log: c.App.ErrWriter}
+	if old, err := readEarlierReport(c.String("out")); err != nil {
+		return err
+	} else if opt.History, err = modelspider.HandWrittenHistory(old); err != nil {
+		return fmt.Errorf("%s: %w", c.String("out"), err)
+	}
+	doc, err := modelspider.Report(in, opt)
 	if err != nil {
 		return err
 	}
 	return fsutil.WriteBytes(c.String("out"), doc, 0o644)
+}
+
+// maxReportSize bounds the earlier document the report reads its history
+// from; the generated one is about 40 kB.
+const maxReportSize = 16 << 20
+
+// readEarlierReport returns the document at path, or nil when there is
+// none.
+func readEarlierReport(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	b, err := io.ReadAll(io.LimitReader(f, maxReportSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	if len(b) > maxReportSize {
+		return nil, fmt.Errorf("%s: larger than %d MiB, not a report of this command", path, maxReportSize>>20)
+	}
+	return b, nil
 }

@@ -113,7 +113,7 @@ func TestModelspiderRecyclingFlags(t *testing.T) {
 	assert.Equal(t, 4, cfg.Dim)
 	assert.Equal(t, 2, r.Train.Steps)
 	assert.Equal(t, modelspider.ReprProbes, r.Repr.Kind)
-	assert.False(t, modelspider.ShippedRecycling.LinearPath, "the flag overrides the shipped setting")
+	assert.False(t, modelspider.ShippedRecycling().LinearPath, "the flag overrides the shipped setting")
 
 	runPath := filepath.Join(t.TempDir(), "out.run")
 	status, _, stderr = runModelspider("rank", "--model", model, "--topics", "../../qrels/recycling.test.topics", "--out", runPath)
@@ -121,4 +121,15 @@ func TestModelspiderRecyclingFlags(t *testing.T) {
 	run, err := trecfmt.ReadRunFile(runPath, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	assert.Len(t, run.Topics, 12)
+}
+
+// TestModelspiderReportKeepsHistory checks, before any training, that the
+// report refuses an earlier document whose hand-written history has lost
+// its end marker rather than dropping the history.
+func TestModelspiderReportKeepsHistory(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "doc.md")
+	require.NoError(t, os.WriteFile(out, []byte("# old\n<!-- BEGIN HAND-WRITTEN: the history of the choice; `mreval baseline modelspider report` keeps it -->\nhistory\n"), 0o644))
+	status, _, stderr := runModelspider("report", "--root", "../..", "--out", out)
+	assert.Equal(t, 1, status)
+	assert.Equal(t, "mreval: "+out+": the history of the choice has no end marker \"<!-- END HAND-WRITTEN -->\"\n", stderr)
 }
