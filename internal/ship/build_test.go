@@ -52,9 +52,9 @@ func built(t *testing.T) *Output {
 }
 
 // smallEvery keeps every smallEvery-th row of the recycling model table
-// (plus the probes) in smallSources: 30 of the 1,266 pool models (the
+// (plus the probes) in smallSources: 13 of the 1,266 pool models (the
 // other rows kept are not evaluated on every dataset).
-const smallEvery = 57
+const smallEvery = 150
 
 // smallSources returns a new tree holding the sources with a cut-down
 // recycling model table (testtree.SmallSources).
@@ -234,7 +234,7 @@ func TestModelSpider(t *testing.T) {
 func TestReferenceRuns(t *testing.T) {
 	out := smallBuilt(t)
 	pool := lines(out.File("qrels/recycling.pool").Data)
-	require.Len(t, pool, 30)
+	require.Len(t, pool, 13)
 	for _, name := range BaselineNames() {
 		f := out.File("runs/recycling/" + name + ".run")
 		require.NotNil(t, f, name)
