@@ -154,9 +154,13 @@ func (r *Ranker) check() error {
 	return nil
 }
 
+// MaxFileSize bounds the ranker file Load reads into memory. A ranker of
+// the paper's width (d = 1,024) over the recycling pool is about 40 MB.
+const MaxFileSize = 512 << 20
+
 // Load reads a ranker written by Save.
 func Load(path string) (*Ranker, error) {
-	data, err := os.ReadFile(path)
+	data, err := readBounded(path)
 	if err != nil {
 		return nil, err
 	}
@@ -196,6 +200,16 @@ func Decode(data []byte) (*Ranker, error) {
 	if err := h.Config.validate(); err != nil {
 		return nil, fmt.Errorf("ranker file: %w", err)
 	}
+	// The layout is built from the configuration only once the header's
+	// own counts are consistent with it and with the bytes present, so that
+	// no claimed size is allocated or multiplied unchecked.
+	if len(h.Models) != h.Config.NumModels {
+		return nil, fmt.Errorf("ranker file: names %d models for %d free-token rows", len(h.Models), h.Config.NumModels)
+	}
+	params, err := tensorParams(h.Tensors, len(body)-p)
+	if err != nil {
+		return nil, fmt.Errorf("ranker file: %w", err)
+	}
 	lay := newLayout(h.Config)
 	if len(h.Tensors) != len(lay.specs) {
 		return nil, fmt.Errorf("ranker file lists %d tensors, its configuration has %d", len(h.Tensors), len(lay.specs))
@@ -206,8 +220,8 @@ func Decode(data []byte) (*Ranker, error) {
 			return nil, fmt.Errorf("ranker file tensor %d is %s %d×%d, its configuration wants %s %d×%d", i, ft.Name, ft.Rows, ft.Cols, s.Name, s.Rows, s.Cols)
 		}
 	}
-	if len(body)-p != 8*lay.size {
-		return nil, fmt.Errorf("ranker file holds %d parameter bytes, its configuration needs %d", len(body)-p, 8*lay.size)
+	if params != lay.size {
+		return nil, fmt.Errorf("ranker file holds %d parameters, its configuration needs %d", params, lay.size)
 	}
 	net := &Network{cfg: h.Config, lay: lay, params: make([]float64, lay.size)}
 	for i := range net.params {
@@ -222,4 +236,69 @@ func Decode(data []byte) (*Ranker, error) {
 		return nil, fmt.Errorf("ranker file: %w", err)
 	}
 	return r, nil
+}
+
+// tensorParams returns the number of parameters the tensors hold, checking
+// every shape and the running total against the avail parameter bytes, so
+// that no product or sum can overflow.
+func tensorParams(tensors []fileTensor, avail int) (int, error) {
+	limit := avail / 8
+	total := 0
+	for i, ft := range tensors {
+		if ft.Rows < 0 || ft.Cols < 0 {
+			return 0, fmt.Errorf("tensor %d (%s) has a negative shape %d×%d", i, ft.Name, ft.Rows, ft.Cols)
+		}
+		if ft.Rows != 0 && ft.Cols > (limit-total)/ft.Rows {
+			return 0, fmt.Errorf("tensor %d (%s) of %d×%d parameters does not fit in the file's %d parameter bytes", i, ft.Name, ft.Rows, ft.Cols, avail)
+		}
+		total += ft.Rows * ft.Cols
+	}
+	if 8*total != avail {
+		return 0, fmt.Errorf("file holds %d parameter bytes, its tensors need %d", avail, 8*total)
+	}
+	return total, nil
+}
+
+// readBounded reads a regular file of at most MaxFileSize bytes.
+func readBounded(path string) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file but %s", path, fileKind(info.Mode()))
+	}
+	if info.Size() > MaxFileSize {
+		return nil, fmt.Errorf("%s: %d bytes, more than a ranker file may have (%d)", path, info.Size(), MaxFileSize)
+	}
+	data := make([]byte, 0, info.Size())
+	buf := bytes.NewBuffer(data)
+	if _, err := io.Copy(buf, io.LimitReader(f, MaxFileSize+1)); err != nil {
+		return nil, err
+	}
+	if buf.Len() > MaxFileSize {
+		return nil, fmt.Errorf("%s: more than a ranker file may have (%d bytes)", path, MaxFileSize)
+	}
+	return buf.Bytes(), nil
+}
+
+// fileKind names what a non-regular file is, for an error message.
+func fileKind(m os.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "a directory"
+	case m&os.ModeNamedPipe != 0:
+		return "a named pipe"
+	case m&os.ModeSocket != 0:
+		return "a socket"
+	case m&os.ModeDevice != 0:
+		return "a device"
+	default:
+		return "a special file"
+	}
 }
