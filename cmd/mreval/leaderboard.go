@@ -23,6 +23,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/report"
 	"github.com/ntcir-pmr/mreval/eval/stats"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // leaderboardMeasures are the default columns of the leaderboard.
@@ -120,6 +121,9 @@ func leaderboardAction(c *cli.Context) error {
 	}
 	if c.Int("resamples") < 1 || c.Int("permutations") < 1 {
 		return usagef("--resamples and --permutations must be positive")
+	}
+	if c.Int("resamples") > maxResamples || c.Int("permutations") > maxResamples {
+		return usagef("--resamples and --permutations must be at most %d", maxResamples)
 	}
 
 	bars := newProgressBars(c.App.ErrWriter)
@@ -276,10 +280,23 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 			return nil, err
 		}
 		for _, e := range entries {
-			if e.Type().IsRegular() && (strings.HasSuffix(e.Name(), ".run") || strings.HasSuffix(e.Name(), ".run.gz")) {
-				p := filepath.Join(dir, e.Name())
-				srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, lim) }})
+			if !strings.HasSuffix(e.Name(), ".run") && !strings.HasSuffix(e.Name(), ".run.gz") {
+				continue
 			}
+			p := filepath.Join(dir, e.Name())
+			// A run named like one is scored or refused, never skipped: a
+			// symlink counts as the file it names; a FIFO or device would
+			// block or never end, a dangling link is a lost run.
+			if !e.Type().IsRegular() {
+				info, err := os.Stat(p)
+				if err != nil {
+					return nil, fmt.Errorf("%s: %w", safetext.Name(p), err)
+				}
+				if !info.Mode().IsRegular() {
+					return nil, fmt.Errorf("%s: not a regular file", safetext.Name(p))
+				}
+			}
+			srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, lim) }})
 		}
 		if len(srcs) == 0 {
 			return nil, fmt.Errorf("%s: no run files (*.run, *.run.gz)", dir)

@@ -64,8 +64,8 @@ func addLeaderboardNoise(c *cli.Context, lb *leaderboard.Leaderboard, in *lbInpu
 		return usageError{err}
 	}
 	draws := c.Int("noise-draws")
-	if draws < 2 {
-		return usagef("--noise-draws must be at least 2")
+	if draws < 2 || draws > maxDraws {
+		return usagef("--noise-draws must be from 2 to %d", maxDraws)
 	}
 	seeds, err := loadSeeds(in.collection)
 	if err != nil {

@@ -60,8 +60,8 @@ func noiseAction(c *cli.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
-	if c.Int("draws") < 2 {
-		return usagef("--draws must be at least 2, not %d", c.Int("draws"))
+	if c.Int("draws") < 2 || c.Int("draws") > maxDraws {
+		return usagef("--draws must be from 2 to %d, not %d", maxDraws, c.Int("draws"))
 	}
 	lim, err := limitsFromFlags(c)
 	if err != nil {
