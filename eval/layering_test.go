@@ -24,6 +24,7 @@ var layers = []struct {
 	{"baselines", []string{"internal/ship", "cmd"}},
 	{"internal/testtree", []string{"baselines", "internal/ship", "cmd"}},
 	{"internal/numeric", []string{"eval", "baselines", "internal/ship", "cmd"}},
+	{"internal/serve", []string{"baselines", "internal/ship", "cmd"}},
 }
 
 const modulePath = "github.com/ntcir-pmr/mreval"
@@ -75,6 +76,9 @@ func TestLayering(t *testing.T) {
 				}
 			}
 			if under(inner, "internal/ship") && !under(rel, "cmd/mreval") && !under(rel, "internal/ship") {
+				violations = append(violations, rel+" imports "+path+" (only cmd/mreval may)")
+			}
+			if under(inner, "internal/serve") && !under(rel, "cmd/mreval") && !under(rel, "internal/serve") {
 				violations = append(violations, rel+" imports "+path+" (only cmd/mreval may)")
 			}
 		}
