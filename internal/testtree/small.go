@@ -3,8 +3,6 @@ package testtree
 import (
 	"bytes"
 	"encoding/csv"
-	"io/fs"
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
@@ -27,26 +25,11 @@ func SmallSources(t testing.TB, root string, models []string, every int) string 
 	t.Helper()
 	require.Positive(t, every)
 	dst := t.TempDir()
-	src := filepath.Join(root, "qrels", "source")
-	err := filepath.WalkDir(src, func(p string, e fs.DirEntry, err error) error {
-		if err != nil {
-			return err
+	err := copyDir(root, filepath.Join("qrels", "source"), dst, func(rel string, data []byte) []byte {
+		if rel == recyclingTable {
+			return keepRows(t, data, models, every)
 		}
-		rel, err := filepath.Rel(root, p)
-		if err != nil {
-			return err
-		}
-		if e.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		data, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		if filepath.ToSlash(rel) == recyclingTable {
-			data = keepRows(t, data, models, every)
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+		return data
 	})
 	require.NoError(t, err)
 	return dst
