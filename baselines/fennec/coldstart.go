@@ -5,7 +5,6 @@ import (
 	"math"
 	"math/rand/v2"
 	"slices"
-	"strconv"
 	"strings"
 	"unicode"
 
@@ -47,12 +46,13 @@ const DefaultMinCount = 5
 
 // rawFeatures returns the numeric features and the indicator names of m.
 func rawFeatures(m zoo.Model) (logParams, layers float64, ind []string, err error) {
-	p, err := strconv.ParseFloat(m.Params, 64)
-	if err != nil || !(p > 0) || math.IsInf(p, 0) {
+	// The number syntax of runs and qrels (ParseFloat took 1_0 and 0x10).
+	p, err := trecfmt.ParseNumber([]byte(m.Params))
+	if err != nil || !(p > 0) {
 		return 0, 0, nil, fmt.Errorf("model %q: params %q is not a positive number", m.ID, m.Params)
 	}
-	layers, err = strconv.ParseFloat(m.Layers, 64)
-	if err != nil || !(layers > 0) || math.IsInf(layers, 0) {
+	layers, err = trecfmt.ParseNumber([]byte(m.Layers))
+	if err != nil || !(layers > 0) {
 		return 0, 0, nil, fmt.Errorf("model %q: layers %q is not a positive number", m.ID, m.Layers)
 	}
 	if m.BaseModel == "" || m.ModelType == "" {

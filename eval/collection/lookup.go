@@ -22,7 +22,6 @@ import (
 	"path"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 
 	mreval "github.com/ntcir-pmr/mreval"
@@ -402,9 +401,11 @@ func loadBaselineData(c *Collection) (*zoo.Data, error) {
 		if m.MNLILP == "" {
 			continue
 		}
-		v, err := strconv.ParseFloat(m.MNLILP, 64)
+		// The number syntax of runs and qrels: ParseFloat read nan as a
+		// score and 1_0 as 10.
+		v, err := trecfmt.ParseNumber([]byte(m.MNLILP))
 		if err != nil {
-			return nil, fmt.Errorf("models: mnli_lp %q of %s is not a number", m.MNLILP, m.ID)
+			return nil, fmt.Errorf("models: mnli_lp %q of %s is not a finite number", m.MNLILP, m.ID)
 		}
 		d.MNLILP[m.ID] = v
 	}

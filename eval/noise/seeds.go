@@ -8,9 +8,9 @@ import (
 	"fmt"
 	"math"
 	"slices"
-	"strconv"
 	"strings"
 
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
@@ -47,8 +47,9 @@ func ParseSeeds(name string, data []byte) (*Seeds, error) {
 		if len(f) != 4 {
 			return nil, fmt.Errorf("%s:%d: expected 4 tab-separated fields, found %d", name, n, len(f))
 		}
-		v, err := strconv.ParseFloat(f[3], 64)
-		if err != nil || math.IsNaN(v) || math.IsInf(v, 0) {
+		// The number syntax of runs and qrels (ParseFloat took 1_0 and 0x10).
+		v, err := trecfmt.ParseNumber([]byte(f[3]))
+		if err != nil {
 			return nil, fmt.Errorf("%s:%d: value %q is not a finite number", name, n, f[3])
 		}
 		key := [3]string{f[0], f[1], f[2]}
