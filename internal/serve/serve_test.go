@@ -61,7 +61,7 @@ func runText(tag string, shift int) string {
 const brokenRun = "cola Q0 org/alpha 1 9 bad\ncola Q0 org/beta x 8 bad\n"
 
 type fixture struct {
-	t       *testing.T
+	t       testing.TB
 	dir     string
 	srv     *Server
 	h       http.Handler
@@ -78,6 +78,11 @@ type fixture struct {
 func newFixture(t *testing.T, tweak func(*Options)) *fixture {
 	t.Helper()
 	fsutil.NoSyncInTest(t)
+	return newFixtureTB(t, tweak)
+}
+
+func newFixtureTB(t testing.TB, tweak func(*Options)) *fixture {
+	t.Helper()
 	f := &fixture{t: t, dir: t.TempDir(), now: t0, builds: map[string]int{}, logs: &bytes.Buffer{}, tokens: map[string]string{}}
 	require.NoError(t, os.WriteFile(filepath.Join(f.dir, PhasesFile), []byte(testPhases), 0o644))
 	require.NoError(t, os.WriteFile(filepath.Join(f.dir, "topics.txt"), []byte("cola\nrte\nsst2\n"), 0o644))
@@ -150,7 +155,7 @@ func (f *fixture) do(req *http.Request) *httptest.ResponseRecorder {
 
 // multipartBody builds an upload; fields are written in order, the file
 // under "run" when content is not nil.
-func multipartBody(t *testing.T, name, content string, fields ...string) (io.Reader, string) {
+func multipartBody(t testing.TB, name, content string, fields ...string) (io.Reader, string) {
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for i := 0; i+1 < len(fields); i += 2 {
