@@ -174,6 +174,10 @@ func evalTopics(c *cli.Context, qrels *eval.Qrels, lim trecfmt.Limits) ([]string
 		if topics, err = validate.ReadRuleList(from, lim); err != nil {
 			return nil, err
 		}
+		if len(topics) == 0 {
+			// Not "no restriction": an empty list would score nothing.
+			return nil, fmt.Errorf("%s: no topics listed (the file is empty)", from)
+		}
 	case c.String("split") != "":
 		coll, err := collection.Lookup(c.String("collection"))
 		if err != nil {

@@ -156,6 +156,14 @@ func loadRuleFiles(qrelsFile, poolFile, topicsFile string, lim trecfmt.Limits, r
 	if rules.Topics, err = validate.ReadRuleList(topicsFile, lim); err != nil {
 		return usagef("--topics: %v", err)
 	}
+	for _, list := range []struct {
+		flag, file string
+		ids        []string
+	}{{"--pool", poolFile, rules.Pool}, {"--topics", topicsFile, rules.Topics}} {
+		if len(list.ids) == 0 {
+			return usagef("%s: %s: no identifiers listed (the file is empty)", list.flag, list.file)
+		}
+	}
 	if qrelsFile != "" {
 		var q *eval.Qrels
 		if q, err = trecfmt.ReadQrelsFile(qrelsFile, lim); err != nil {

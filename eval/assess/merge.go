@@ -528,7 +528,7 @@ func WriteJudgingPool(w io.Writer, p *Pooled) error {
 // ReadJudgingPoolFile reads a judging pool written by WriteJudgingPool,
 // within the size and time limits of lim.
 func ReadJudgingPoolFile(path string, lim trecfmt.Limits) (*JudgingPool, error) {
-	data, name, err := trecfmt.ReadAllFile(path, lim)
+	data, name, err := trecfmt.ReadTextFile(path, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -85,7 +85,7 @@ func (p Problems) orNil() error {
 // ReadSheetFile reads a filled judging sheet within the size and time
 // limits of lim.
 func ReadSheetFile(path string, maxGrade int, lim trecfmt.Limits) ([]Judgment, error) {
-	data, name, err := trecfmt.ReadAllFile(path, lim)
+	data, name, err := trecfmt.ReadTextFile(path, lim)
 	if err != nil {
 		return nil, err
 	}

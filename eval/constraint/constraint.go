@@ -27,7 +27,7 @@ type Table struct {
 // ReadTableFile reads a models table (gzip and "-" accepted) within the
 // size and time limits of lim.
 func ReadTableFile(path string, lim trecfmt.Limits) (*Table, error) {
-	data, name, err := trecfmt.ReadAllFile(path, lim)
+	data, name, err := trecfmt.ReadTextFile(path, lim)
 	if err != nil {
 		return nil, err
 	}

@@ -384,7 +384,7 @@ func clip(s string) string {
 }
 
 func readFile(path string, lim trecfmt.Limits) ([]byte, error) {
-	data, _, err := trecfmt.ReadAllFile(path, lim)
+	data, _, err := trecfmt.ReadTextFile(path, lim)
 	return data, err
 }
 

@@ -205,21 +205,43 @@ func TestSizeLimitMessage(t *testing.T) {
 	assert.Equal(t, []string{"T1"}, run.Topics)
 }
 
-func TestReadAllFile(t *testing.T) {
+func TestReadTextFile(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "models.tsv")
 	require.NoError(t, os.WriteFile(path, gzipped(t, "id\tparams\nm\t7\n"), 0o644))
-	data, name, err := ReadAllFile(path, DefaultLimits)
+	data, name, err := ReadTextFile(path, DefaultLimits)
 	require.NoError(t, err)
 	assert.Equal(t, "id\tparams\nm\t7\n", string(data))
 	assert.Equal(t, path, name)
 
-	_, _, err = ReadAllFile(path, Limits{MaxBytes: 5})
+	_, _, err = ReadTextFile(path, Limits{MaxBytes: 5})
 	require.ErrorIs(t, err, ErrTooLarge)
 	assert.EqualError(t, err, path+": input too large: more than 5 bytes (raise --max-bytes if this is intended)")
 
-	_, _, err = ReadAllFile(filepath.Join(dir, "nope"), DefaultLimits)
+	_, _, err = ReadTextFile(filepath.Join(dir, "nope"), DefaultLimits)
 	assert.EqualError(t, err, filepath.Join(dir, "nope")+": cannot open: no such file or directory")
+
+	// What no text table holds is refused at its line and column; a BOM
+	// at the start and CRLF line ends are fine.
+	for text, want := range map[string]string{
+		"\ufeffid\tx\r\nm\t1\r\n":                     "",
+		"id\tx\nm\t" + strings.Repeat("9", 20) + "\n": "t.tsv:2: line longer than 16 bytes (raise --max-line if this is intended)",
+		"id\tx\nm\t1\x00\n":                           "t.tsv:2:4: NUL byte in line (binary file?)",
+		"id\tx\n\ufeffm\t1\n":                         "t.tsv:2:1: byte order mark (U+FEFF) inside the file (were files with byte order marks concatenated?)",
+		"id\tx\nm\t\xe9\n":                            "t.tsv:2:3: invalid UTF-8 byte 0xe9 (the file must be UTF-8 encoded)",
+		"id\tx\rm\t1\r":                               "t.tsv:1:5: carriage return inside a line (old Mac line ends? save the file with LF or CRLF line ends)",
+	} {
+		path := filepath.Join(dir, "t.tsv")
+		require.NoError(t, os.WriteFile(path, []byte(text), 0o644))
+		_, _, err := ReadTextFile(path, Limits{MaxLine: 16})
+		if want == "" {
+			assert.NoError(t, err, "%q", text)
+			continue
+		}
+		var e *Error
+		require.ErrorAs(t, err, &e, "%q", text)
+		assert.Equal(t, strings.Replace(want, "t.tsv", path, 1), e.Error())
+	}
 }
 
 // errIsLimit reports whether err is one of the limit errors of a reader.

@@ -10,6 +10,7 @@ import (
 	"io/fs"
 	"os"
 	"time"
+	"unicode/utf8"
 )
 
 // Limits bound what a reader accepts, so that a hostile or broken file ends
@@ -270,11 +271,14 @@ func (g *gzipGuard) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// ReadAllFile reads the whole of path ("-" = standard input, gzip read
+// ReadTextFile reads the whole of path ("-" = standard input, gzip read
 // transparently) within the size and time limits of lim, for readers that
-// parse a file as a whole (models tables, judging sheets, Subtask B
-// tables). It returns the data and the name to use in messages.
-func ReadAllFile(path string, lim Limits) (data []byte, name string, err error) {
+// parse a text file as a whole (models tables, judging sheets, judging
+// pools, Subtask B tables), and refuses what no such file holds: a line
+// longer than lim.MaxLine, a NUL byte, a byte order mark after the start,
+// invalid UTF-8 or a carriage return inside a line, as an *Error at its
+// line and column. It returns the data and the name to use in messages.
+func ReadTextFile(path string, lim Limits) (data []byte, name string, err error) {
 	src, err := Open(path, lim)
 	if err != nil {
 		return nil, path, err
@@ -284,5 +288,48 @@ func ReadAllFile(path string, lim Limits) (data []byte, name string, err error) 
 	if err != nil {
 		return nil, src.Name, err
 	}
+	if p := checkText(src.Name, data, lim.WithDefaults().MaxLine); p != nil {
+		return nil, src.Name, p
+	}
 	return data, src.Name, nil
+}
+
+// checkText returns the first problem of data as a text file (see
+// ReadTextFile), or nil.
+func checkText(name string, data []byte, maxLine int) *Error {
+	rest := bytes.TrimPrefix(data, bom)
+	for n := 1; len(rest) > 0; n++ {
+		line := rest
+		if i := bytes.IndexByte(rest, '\n'); i >= 0 {
+			line, rest = rest[:i], rest[i+1:]
+		} else {
+			rest = nil
+		}
+		line = bytes.TrimSuffix(line, []byte{'\r'})
+		switch {
+		case len(line) > maxLine:
+			return errorf(name, n, 0, "line-length", "line longer than %d bytes (raise --%s if this is intended)", maxLine, FlagMaxLine)
+		case bytes.IndexByte(line, 0) >= 0:
+			return errorf(name, n, bytes.IndexByte(line, 0)+1, "nul", "NUL byte in line (binary file?)")
+		case bytes.Contains(line, bom):
+			return errorf(name, n, bytes.Index(line, bom)+1, "bom-inside", "byte order mark (U+FEFF) inside the file (were files with byte order marks concatenated?)")
+		case !utf8.Valid(line):
+			col := firstInvalidUTF8(line)
+			return errorf(name, n, col+1, "utf8", "invalid UTF-8 byte 0x%02x (the file must be UTF-8 encoded)", line[col])
+		case bytes.IndexByte(line, '\r') >= 0:
+			return errorf(name, n, bytes.IndexByte(line, '\r')+1, "cr", "carriage return inside a line (old Mac line ends? save the file with LF or CRLF line ends)")
+		}
+	}
+	return nil
+}
+
+func firstInvalidUTF8(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
