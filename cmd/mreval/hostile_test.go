@@ -58,24 +58,10 @@ var knownBroken = map[string]string{
 	"gen-name-escape-fuse":       "trecfmt: open/read errors print the file name raw",
 	"gen-name-escape-pool":       "trecfmt: open/read errors print the file name raw",
 	"gen-topics-list-1.1M":       "topic lists have no count limit; eval --topics lists all 1.1 M missing topics on stderr (10 MiB)",
-	"judging-pool-nul":           "assess: judging pool accepts NUL in lora_id; the errors are about the sheet, not judging-pool-nul.tsv:2",
-	"judgments-bom-mid-file":     "assess: BOM inside a sheet accepted (exit 0)",
 	"judgments-escape-assessor":  "assess: ESC in assessor name accepted and printed raw on stdout",
-	"judgments-nul-byte":         "assess: NUL in lora_id accepted and written into the qrels (which eval then refuses)",
-	"judgments-overlong-line":    "assess: 70 KB line accepted (no line limit for sheets)",
-	"models-bom-mid-file":        "models table: BOM at line 2 becomes part of the model id; error says the model is missing",
-	"models-cr-only":             "models table: CR-only line ends read as one header line; error says the model is missing",
-	"models-invalid-utf8":        "models table: invalid UTF-8 accepted (exit 0)",
-	"models-nul-byte":            "models table: NUL accepted (exit 0)",
-	"models-overlong-line":       "models table: 70 KB line accepted (no line limit for whole-file readers)",
 	"npy-features-huge-values":   "transfer: LogME 'degenerate features' error does not name the features file",
 	"run-cr-only-line-ends":      "trecfmt: CR-only file is one line; eval takes its first 6 fields and silently ignores the rest (exit 0)",
-	"subtaskb-pool-nul":          "subtaskb: NUL in a pool cell accepted (exit 0)",
-	"subtaskb-topics-nul":        "subtaskb: NUL in topic_id accepted and printed raw on stderr",
-	"subtaskb-topics-overlong":   "subtaskb: 70 KB line accepted (no line limit for whole-file readers)",
-	"topics-empty":               "trecfmt: an empty --topics file scores nothing, exit 0, no message",
 	"topics-escape":              "eval --topics: 'no judgments' message prints the topic raw (ESC)",
-	"validate-pool-empty":        "validate: 'the pool is empty' does not name the pool file",
 	"validate-pool-invalid-utf8": "validate: pool list with invalid UTF-8 accepted (exit 1 later, no file:line)",
 }
 
@@ -682,6 +668,27 @@ func generatedHostileCases() []hostileCase {
 			args:  []string{"fuse", "--method", "borda", "--out", "fused.run", "{H}/base/small.run", "{H}/base/small.run"},
 			check: victimIntact("victim")},
 
+		// A collection read from the working directory is input too: its
+		// tables get the number syntax of runs and qrels.
+		{name: "gen-tree-mnli-lp-nan", exits: []int{1}, stderr: regexp.MustCompile(`mnli_lp "nan"`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) {
+				h.linkCollections(t, dir)
+				replaceInFile(t, filepath.Join(dir, "qrels/recycling.models.tsv"), "\t0.5617371847030106\n", "\tnan\n")
+			},
+			args: []string{"baseline", "metadata", "--root", ".", "--out", "m.run", "mnli-lp"}},
+		{name: "gen-tree-params-underscore-fennec", exits: []int{1}, stderr: regexp.MustCompile(`params "1_0"`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) {
+				h.linkCollections(t, dir)
+				replaceInFile(t, filepath.Join(dir, "qrels/recycling.models.tsv"), "\t124647170.0\t12.0\troberta\tdeepset/", "\t1_0\t12.0\troberta\tdeepset/")
+			},
+			args: []string{"baseline", "fennec", "--cold-start", "--rank", "2", "--lambda", "1", "--out", "f.run"}},
+		{name: "gen-tree-seed-value-hex", exits: []int{1}, stderr: regexp.MustCompile(`recycling\.seeds\.tsv:2\b.*0x1p6`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) {
+				h.linkCollections(t, dir)
+				replaceInFile(t, filepath.Join(dir, "qrels/recycling.seeds.tsv"), "\t0\t82.58098778544876\n", "\t0\t0x1p6\n")
+			},
+			args: []string{"noise", "--draws", "10"}},
+
 		// Size: inputs far beyond any real one end with an error (or a
 		// result) in bounded time and memory.
 		{name: "gen-run-1.1M-topics", slow: true, exits: []int{0, 1}, stderr: regexp.MustCompile(`topics-1\.1M\.run\.gz\b`),
@@ -876,6 +883,17 @@ func tamperStoredRuns(t *testing.T, store string) {
 	})
 	require.NoError(t, err)
 	require.Positive(t, n, "no stored run to tamper with")
+}
+
+// replaceInFile replaces the first old in path by new. The file is written
+// anew, not in place: it may be a hard link to the shared collections.
+func replaceInFile(t *testing.T, path, old, new string) {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	require.NoError(t, err)
+	require.Contains(t, string(data), old)
+	require.NoError(t, os.Remove(path))
+	writeFile(t, path, strings.Replace(string(data), old, new, 1))
 }
 
 func writeFile(t *testing.T, path, data string) {

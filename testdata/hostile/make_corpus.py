@@ -17,7 +17,7 @@ import struct
 import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
-GENERATED = ["base", "run", "qrels", "topics", "pool", "models", "judgments", "subtaskb",
+GENERATED = ["base", "json", "run", "qrels", "topics", "pool", "models", "judgments", "subtaskb",
              "npy", "bundle", "gz", "ranker", "store", "measures"]
 
 
@@ -525,10 +525,29 @@ def stores():
     write("store/deep-json-manifest/MANIFEST.jsonl", "[" * 20_001 + "]" * 20_001 + "\n")
 
 
+def jsons():
+    # Expected-scores files of eval --expect (what eval --format json writes).
+    def expect(all_json):
+        return '{"run": "r", "file": "x", "per_topic": {}, "all": {%s}}\n' % all_json
+    write("json/ok.json", expect('"num_q": 1, "ndcg@10": 1, "tauw": 1, "regret@1": 0'))
+    write("json/deep-nesting.json", "[" * 20_001 + "]" * 20_001 + "\n")
+    write("json/value-nan-string.json", expect('"num_q": 1, "ndcg@10": "nan", "tauw": 1, "regret@1": 0'))
+    write("json/value-1e999.json", expect('"num_q": 1, "ndcg@10": 1e999, "tauw": 1, "regret@1": 0'))
+    write("json/value-NaN-literal.json", expect('"num_q": 1, "ndcg@10": NaN, "tauw": 1, "regret@1": 0'))
+    write("json/duplicate-key.json", expect('"num_q": 1, "ndcg@10": 1, "ndcg@10": 0.5, "tauw": 1, "regret@1": 0'))
+    write("json/bad-measure.json", expect('"num_q": 1, "q_-1": 1, "tauw": 1, "regret@1": 0'))
+    write("json/escape-measure.json", expect('"num_q": 1, "ndcg\\u001b[31m": 1'))
+    write("json/truncated.json", expect('"num_q": 1, "ndcg@10": 1')[:40])
+    write("json/not-utf8.json", b'{"run": "r\xff\xfe", "file": "x", "per_topic": {}, "all": {"num_q": 1}}\n')
+    write("json/many-keys.json", expect(", ".join('"P.%d": 0' % i for i in range(1, 5001))))
+    write("json/binary-garbage.json", bytes((i * 151 + 17) % 256 for i in range(4096)))
+
+
 def main():
     for d in GENERATED:
         shutil.rmtree(os.path.join(HERE, d), ignore_errors=True)
     base()
+    jsons()
     runs()
     qrels()
     topics()
