@@ -6,6 +6,8 @@ package trecfmt
 import (
 	"fmt"
 	"strings"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // Error is a problem at a place in an input file. Col is 1-based and 0 when
@@ -20,7 +22,7 @@ type Error struct {
 
 func (e *Error) Error() string {
 	var b strings.Builder
-	b.WriteString(e.File)
+	b.WriteString(safetext.Name(e.File))
 	if e.Line > 0 {
 		fmt.Fprintf(&b, ":%d", e.Line)
 		if e.Col > 0 {

@@ -11,6 +11,8 @@ import (
 	"os"
 	"time"
 	"unicode/utf8"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // Limits bound what a reader accepts, so that a hostile or broken file ends
@@ -117,7 +119,7 @@ func (s *Source) Read(p []byte) (int, error) {
 }
 
 func (s *Source) timeoutError() error {
-	return fmt.Errorf("%s: %w: reading took more than %v (raise --%s if this is intended)", s.Name, ErrTimeLimit, s.timeout, FlagReadTimeout)
+	return fmt.Errorf("%s: %w: reading took more than %v (raise --%s if this is intended)", safetext.Name(s.Name), ErrTimeLimit, s.timeout, FlagReadTimeout)
 }
 
 // Close releases the underlying file.
@@ -144,13 +146,13 @@ func Open(path string, lim Limits) (*Source, error) {
 		if err != nil {
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
-				return nil, fmt.Errorf("%s: cannot open: %w", path, pe.Err)
+				return nil, fmt.Errorf("%s: cannot open: %w", safetext.Name(path), pe.Err)
 			}
 			return nil, err
 		}
 		if st, err := file.Stat(); err == nil && st.IsDir() {
 			file.Close()
-			return nil, fmt.Errorf("%s: is a directory, not a file", path)
+			return nil, fmt.Errorf("%s: is a directory, not a file", safetext.Name(path))
 		}
 		// A FIFO or socket that stalls would block a read, and the clock
 		// check between reads, forever; the runtime poller can interrupt
@@ -174,7 +176,7 @@ func NewSource(name string, r io.ReadCloser, lim Limits) (*Source, error) {
 		zr, err := gzip.NewReader(br)
 		if err != nil {
 			src.Close()
-			return nil, fmt.Errorf("%s: %w: %v", name, ErrBadGzip, err)
+			return nil, fmt.Errorf("%s: %w: %v", safetext.Name(name), ErrBadGzip, err)
 		}
 		zr.Multistream(true)
 		src.Gzipped = true
@@ -230,7 +232,7 @@ func (g *sizeGuard) Read(p []byte) (int, error) {
 		var one [1]byte
 		n, err := g.r.Read(one[:])
 		if n > 0 {
-			return 0, fmt.Errorf("%s: %w: more than %d bytes (raise --%s if this is intended)", g.name, ErrTooLarge, g.max, FlagMaxBytes)
+			return 0, fmt.Errorf("%s: %w: more than %d bytes (raise --%s if this is intended)", safetext.Name(g.name), ErrTooLarge, g.max, FlagMaxBytes)
 		}
 		return 0, err
 	}
@@ -263,10 +265,10 @@ func (g *gzipGuard) Read(p []byte) (int, error) {
 	// after 100 times the read-ahead.
 	consumed := g.raw.n - int64(g.rawBuf.Buffered())
 	if g.out > minRatioCheck && consumed > 0 && float64(g.out)/float64(consumed) > g.maxRatio {
-		return n, fmt.Errorf("%s: %w: gzip expands more than %g times (a decompression bomb? raise --%s if the file is genuine)", g.name, ErrGzipRatio, g.maxRatio, FlagMaxRatio)
+		return n, fmt.Errorf("%s: %w: gzip expands more than %g times (a decompression bomb? raise --%s if the file is genuine)", safetext.Name(g.name), ErrGzipRatio, g.maxRatio, FlagMaxRatio)
 	}
 	if err != nil && err != io.EOF {
-		err = fmt.Errorf("%s: %w: %v", g.name, ErrBadGzip, err)
+		err = fmt.Errorf("%s: %w: %v", safetext.Name(g.name), ErrBadGzip, err)
 	}
 	return n, err
 }
