@@ -66,10 +66,13 @@ type Ranking struct {
 
 // Run is a participant's ranking of documents for a set of topics.
 type Run struct {
-	File   string
-	Tag    string   // the run tag of the file (last column)
-	Topics []string // sorted in byte order
-	ByID   map[string]*Ranking
+	File string
+	Tag  string // the run tag of the file (last column)
+	// LastTag is the tag of the file's last line, which trec_eval prints
+	// as its runid (it does not check that the tags agree).
+	LastTag string
+	Topics  []string // sorted in byte order
+	ByID    map[string]*Ranking
 }
 
 // Ranking returns the ranked list of topic, or nil when the run has none.

@@ -30,6 +30,9 @@ type Result struct {
 	InRun []bool
 	// PerTopic[i][c] is the value of column c on Topics[i]; NaN = undefined.
 	PerTopic [][]float64
+	// PerTopicText[i][c] is the text value of a column whose family gives
+	// text (Family.Text: relstring); nil when no column does.
+	PerTopicText [][]string
 	// All[c] is the aggregate of column c (see Family.Aggregation); NaN
 	// when no topic defines it.
 	All []float64
@@ -102,10 +105,16 @@ func Evaluate(q *eval.Qrels, run *eval.Run, cfg Config) *Result {
 	// A measure cannot fail on valid input (the parser keeps parameters in
 	// their domains); a panic would be a bug, and workers.Do raises it here,
 	// where the command reports it, instead of in a worker goroutine.
+	if hasText(cfg.Measures) {
+		res.PerTopicText = make([][]string, len(res.Topics))
+	}
 	workers.Do(len(res.Topics), cfg.Workers, func(_, i int) {
 		res.PerTopic[i] = scoreTopic(q, run, res.Topics[i], cfg, len(res.Columns), opts)
+		if res.PerTopicText != nil {
+			res.PerTopicText[i] = textTopic(q, run, res.Topics[i], cfg, opts)
+		}
 	})
-	res.aggregate()
+	res.aggregate(q, complete)
 	res.Warnings = warnings(q, res, cfg, opts)
 	if scaleWarning != "" {
 		res.Warnings = append(res.Warnings, scaleWarning)
@@ -133,11 +142,20 @@ func scoreTopic(q *eval.Qrels, run *eval.Run, topic string, cfg Config, ncols in
 
 // aggregate computes the `all` values in topic order, as trec_eval sums
 // them, so that the 4-decimal output matches it exactly.
-func (r *Result) aggregate() {
+func (r *Result) aggregate(q *eval.Qrels, complete bool) {
 	nc := len(r.Columns)
 	r.All = make([]float64, nc)
 	r.Undefined = make([]int, nc)
 	for c, col := range r.Columns {
+		if col.Family.Trec {
+			r.All[c] = r.trecAggregate(c, q, complete)
+			for i := range r.Topics {
+				if math.IsNaN(r.PerTopic[i][c]) {
+					r.Undefined[c]++
+				}
+			}
+			continue
+		}
 		sum, n := 0.0, 0
 		for i := range r.Topics {
 			v := r.PerTopic[i][c]
@@ -161,6 +179,90 @@ func (r *Result) aggregate() {
 			}
 		}
 	}
+}
+
+// trecAggregate is trec_eval's `all` value of column c: the sum over the
+// topics the run ranks (trec_eval never evaluates the others; under -c they
+// count as 0, or as log(MinGeoMean) for a geometric mean), divided by the
+// number of topics for a mean. A NaN value is summed like any other, as
+// trec_eval does.
+func (r *Result) trecAggregate(c int, q *eval.Qrels, complete bool) float64 {
+	f := r.Columns[c].Family
+	if complete && f.AllComplete != nil {
+		return f.AllComplete(q)
+	}
+	sum, missing := 0.0, 0
+	for i := range r.Topics {
+		if !r.InRun[i] {
+			missing++
+			continue
+		}
+		sum += r.PerTopic[i][c]
+	}
+	n := float64(len(r.Topics))
+	switch f.Aggregation {
+	case Count:
+		return n
+	case Sum:
+		return sum
+	case RunTag, NoAggregate:
+		return math.NaN()
+	case GeoMean:
+		if n == 0 {
+			return sum
+		}
+		sum += float64(missing) * math.Log(MinGeoMean)
+		return math.Exp(sum / n)
+	}
+	if n == 0 {
+		return sum
+	}
+	return sum / n
+}
+
+// TextMeasure names the first measure of ms whose values are text (runid,
+// relstring), which only trec_eval's text format prints; "" when none is.
+func TextMeasure(ms []*Measure) string {
+	for _, m := range ms {
+		if m.Family.Text != nil || m.Family.Aggregation == RunTag {
+			return m.Names[0]
+		}
+	}
+	return ""
+}
+
+// hasText tells whether a measure of ms gives text values.
+func hasText(ms []*Measure) bool {
+	for _, m := range ms {
+		if m.Family.Text != nil {
+			return true
+		}
+	}
+	return false
+}
+
+// textTopic computes the text values of one topic: "" for columns whose
+// family gives numbers.
+func textTopic(q *eval.Qrels, run *eval.Run, topic string, cfg Config, opts *Options) []string {
+	var ranked []eval.Entry
+	if r := run.Ranking(topic); r != nil {
+		ranked = r.Entries
+	}
+	t := NewTopic(topic, q.Topic(topic), ranked, opts)
+	if cfg.Feasible != nil {
+		t.restrict(cfg.Feasible)
+	}
+	var out []string
+	for _, m := range cfg.Measures {
+		for range m.Names {
+			text := ""
+			if m.Family.Text != nil {
+				text = m.Family.Text(t, m.Params)
+			}
+			out = append(out, text)
+		}
+	}
+	return out
 }
 
 // warnings reports data conditions that make a value less meaningful than

@@ -34,7 +34,20 @@ const (
 	Mean  Aggregation = iota // mean over topics with a defined value
 	Sum                      // sum over topics (num_ret, num_rel, ...)
 	Count                    // number of topics (num_q)
+	// GeoMean is trec_eval's geometric mean (gm_map, gm_bpref): the topic
+	// values are already log(max(x, MinGeoMean)); the `all` value is the
+	// exponential of their mean, a topic the run lacks counting as
+	// log(MinGeoMean) under Config.Complete.
+	GeoMean
+	// RunTag has no number: the `all` line prints the run's tag (runid).
+	RunTag
+	// NoAggregate families print per-topic lines only (relstring).
+	NoAggregate
 )
+
+// MinGeoMean is trec_eval's MIN_GEO_MEAN: the floor of a topic's value
+// before its logarithm is taken for a geometric mean.
+const MinGeoMean = .00001
 
 // ParamKind says what parameters a family takes.
 type ParamKind int
@@ -45,6 +58,16 @@ const (
 	Cutoffs
 	// Real is one real-valued parameter (rbp's persistence, Q's beta).
 	Real
+	// RealCutoffs are real-valued cutoffs without duplicates, one value
+	// each, named with two decimals as trec_eval does
+	// (iprec_at_recall_0.10, Rprec_mult_1.50).
+	RealCutoffs
+	// Reals are a list of reals giving one value, named after the list as
+	// written (utility_1,-1,0,0); repeats are allowed.
+	Reals
+	// GainPairs are level=gain pairs giving one value (ndcg.1=3,2=9), held
+	// in Params as level, gain, level, gain, ... and named as written.
+	GainPairs
 )
 
 // Domain is the set of values a family's parameter may take. The name
@@ -117,6 +140,19 @@ type Family struct {
 	// Bare lets a cutoff family be named without parameters to mean "no
 	// cutoff" (ndcg = nDCG over the whole list); it then gets parameter 0.
 	Bare bool
+	// ParamCount, when set, is the number of parameters a Reals family
+	// needs (utility: 4).
+	ParamCount int
+	// TrecName is trec_eval's name of the family when it differs from
+	// Name (ndcg_trec is trec_eval's ndcg; mreval's ndcg takes cutoffs).
+	TrecName string
+	// Text, when set, gives the family's per-topic value as text
+	// (relstring); Calc is then not called.
+	Text func(t *Topic, params []float64) string
+	// AllComplete, when set, gives the `all` value under Config.Complete
+	// when trec_eval does not aggregate the topic values then (num_rel
+	// counts level > 0 over every judged topic, whatever -l says).
+	AllComplete func(q *eval.Qrels) float64
 	// Trec marks the families whose output trec_eval defines; their `all`
 	// lines follow trec_eval's formatting and averaging exactly.
 	Trec bool
@@ -218,11 +254,14 @@ func Parse(spec string) (*Measure, error) {
 	}
 	// Exact names first, so names containing '.' or '_' (rbp_0.95) work.
 	if f, ok := Lookup(s); ok {
-		return newMeasure(f, s, f.Defaults, "bare")
+		return newMeasure(f, s, f.Defaults, "bare", "")
 	}
 	if i := strings.IndexByte(s, '@'); i > 0 {
 		if f, ok := Lookup(s[:i]); ok && f.Params == Real {
 			return nil, fmt.Errorf("measure %q: write %s_<value>, e.g. %s_0.95", spec, f.Name, f.Name)
+		}
+		if f, ok := Lookup(s[:i]); ok && (f.Params == Reals || f.Params == GainPairs) {
+			return nil, fmt.Errorf("measure %q: write %s.<parameters>, as trec_eval does", spec, f.Name)
 		}
 		f, ok := Lookup(s[:i])
 		if !ok {
@@ -232,7 +271,7 @@ func Parse(spec string) (*Measure, error) {
 		if err != nil {
 			return nil, fmt.Errorf("measure %q: %v", spec, err)
 		}
-		return newMeasure(f, s[:i], params, "ir")
+		return newMeasure(f, s[:i], params, "ir", s[i+1:])
 	}
 	if i := strings.IndexByte(s, '.'); i > 0 {
 		if f, ok := Lookup(s[:i]); ok {
@@ -240,7 +279,7 @@ func Parse(spec string) (*Measure, error) {
 			if err != nil {
 				return nil, fmt.Errorf("measure %q: %v", spec, err)
 			}
-			return newMeasure(f, s[:i], params, "trec")
+			return newMeasure(f, s[:i], params, "trec", s[i+1:])
 		}
 	}
 	if i := strings.LastIndexByte(s, '_'); i > 0 {
@@ -250,7 +289,7 @@ func Parse(spec string) (*Measure, error) {
 			if err != nil {
 				return nil, fmt.Errorf("measure %q: %v", spec, err)
 			}
-			return newMeasure(f, s[:i], params, "trec")
+			return newMeasure(f, s[:i], params, "trec", s[i+1:])
 		}
 	}
 	return nil, unknown(s)
@@ -275,6 +314,12 @@ func parseParams(f *Family, text string) ([]float64, error) {
 	if f.Params == Real && len(fields) > 1 {
 		return nil, fmt.Errorf("%s takes one parameter", f.Name)
 	}
+	if f.ParamCount > 0 && len(fields) != f.ParamCount {
+		return nil, fmt.Errorf("%s takes %d parameters, not %d", f.Name, f.ParamCount, len(fields))
+	}
+	if f.Params == GainPairs {
+		return parseGainPairs(f, fields)
+	}
 	params := make([]float64, 0, len(fields))
 	for _, field := range fields {
 		p := strings.TrimSpace(field)
@@ -291,17 +336,57 @@ func parseParams(f *Family, text string) ([]float64, error) {
 		if !f.Domain.Contains(v) {
 			return nil, fmt.Errorf("parameter %s out of range: %s must be %s", p, f.Domain.What, f.Domain)
 		}
-		if slices.Contains(params, v) {
+		if f.Params != Reals && slices.Contains(params, v) {
 			return nil, fmt.Errorf("parameter %s given twice", p)
 		}
 		params = append(params, v)
 	}
-	if f.Params == Cutoffs {
+	if f.Params == Cutoffs || f.Params == RealCutoffs {
 		// trec_eval requires and prints cutoffs in increasing order.
 		slices.Sort(params)
 	}
+	if f.Params == RealCutoffs {
+		// Two cutoffs printed alike (0.1 and 0.104 are both _0.10) would
+		// make two columns of one name.
+		for i := 1; i < len(params); i++ {
+			if realCutoffName(params[i-1]) == realCutoffName(params[i]) {
+				return nil, fmt.Errorf("parameters %v and %v are both named %s_%s (trec_eval prints 2 decimals)", params[i-1], params[i], f.Name, realCutoffName(params[i]))
+			}
+		}
+	}
 	return params, nil
 }
+
+// parseGainPairs reads level=gain pairs (ndcg_trec.1=3,2=9): an integer
+// relevance level and a gain in the family's domain, each level once.
+func parseGainPairs(f *Family, fields []string) ([]float64, error) {
+	params := make([]float64, 0, 2*len(fields))
+	for _, field := range fields {
+		levelText, gainText, ok := strings.Cut(strings.TrimSpace(field), "=")
+		level, err := strconv.ParseInt(strings.TrimSpace(levelText), 10, 32)
+		if !ok || err != nil {
+			return nil, fmt.Errorf("parameter %q is not level=gain (e.g. 1=3.5)", field)
+		}
+		gainText = strings.TrimSpace(gainText)
+		if !isPlainDecimal(gainText) {
+			return nil, fmt.Errorf("gain %q is not a number", gainText)
+		}
+		gain, _ := strconv.ParseFloat(gainText, 64)
+		if !f.Domain.Contains(gain) {
+			return nil, fmt.Errorf("gain %s out of range: %s must be %s", gainText, f.Domain.What, f.Domain)
+		}
+		for i := 0; i < len(params); i += 2 {
+			if params[i] == float64(level) {
+				return nil, fmt.Errorf("level %d given twice", level)
+			}
+		}
+		params = append(params, float64(level), gain+0)
+	}
+	return params, nil
+}
+
+// realCutoffName is trec_eval's name suffix of a real cutoff: %3.2f.
+func realCutoffName(p float64) string { return fmt.Sprintf("%3.2f", p) }
 
 // isPlainDecimal reports whether s is [+-]digits[.digits][(e|E)[+-]digits]
 // with at least one digit in the mantissa.
@@ -338,11 +423,12 @@ func isPlainDecimal(s string) bool {
 }
 
 // newMeasure names the values of a parsed measure. trec_eval's families
-// keep trec_eval's spelling (P_5 whatever was typed); the others echo the
-// name as the user typed it (nDCG@10, rr), as ir_measures does. style is
-// "bare" (no parameters written), "trec" (name.p1,p2 or name_p) or "ir"
-// (name@k).
-func newMeasure(f *Family, typed string, params []float64, style string) (*Measure, error) {
+// keep trec_eval's spelling (P_5 whatever was typed; a list of reals or
+// gains as written, utility_1,-1,0,0); the others echo the name as the
+// user typed it (nDCG@10, rr), as ir_measures does. style is "bare" (no
+// parameters written), "trec" (name.p1,p2 or name_p) or "ir" (name@k);
+// text is the parameter list as written.
+func newMeasure(f *Family, typed string, params []float64, style, text string) (*Measure, error) {
 	m := &Measure{Family: f, Params: params, Spec: typed}
 	name := typed
 	if f.Trec && style != "ir" && strings.EqualFold(typed, f.Name) {
@@ -355,17 +441,23 @@ func newMeasure(f *Family, typed string, params []float64, style string) (*Measu
 	case len(params) == 0 && f.Bare:
 		m.Names, m.Params = []string{name}, []float64{0}
 		return m, nil
-	case style == "bare" && f.Params == Real:
+	case style == "bare" && (f.Params == Real || f.Params == Reals || f.Params == GainPairs):
 		m.Names = []string{name}
+		return m, nil
+	case f.Params == Reals || f.Params == GainPairs || f.Trec && f.Params == Real:
+		m.Names = []string{name + "_" + strings.TrimSpace(text)}
 		return m, nil
 	case len(params) == 0:
 		return nil, fmt.Errorf("measure %q needs a parameter, e.g. %s@10", typed, f.Name)
 	}
 	for _, p := range params {
 		ps := strconv.FormatFloat(p, 'f', -1, 64)
-		if style == "ir" || (!f.Trec && f.Params == Cutoffs) {
+		switch {
+		case style == "ir" || (!f.Trec && f.Params == Cutoffs):
 			m.Names = append(m.Names, name+"@"+ps)
-		} else {
+		case f.Params == RealCutoffs:
+			m.Names = append(m.Names, name+"_"+realCutoffName(p))
+		default:
 			m.Names = append(m.Names, name+"_"+ps)
 		}
 	}
@@ -381,6 +473,14 @@ func ParseAll(specs []string) ([]*Measure, error) {
 		m, err := Parse(s)
 		if err != nil {
 			return nil, err
+		}
+		if len(m.Names) == 1 {
+			// One value, whatever its parameters (utility.1,-1,0,0).
+			if !seen[m.Names[0]] {
+				seen[m.Names[0]] = true
+				out = append(out, m)
+			}
+			continue
 		}
 		keep := m.Names[:0:0]
 		var params []float64
@@ -407,19 +507,36 @@ func ParseAll(specs []string) ([]*Measure, error) {
 	return out, nil
 }
 
-// trecTable is the order of trec_eval 9.0.8's measure table (measures.c),
-// restricted to the families mreval implements.
-var trecTable = []string{"runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "map", "Rprec",
-	"recip_rank", "P", "recall", "ndcg", "ndcg_cut"}
+// TrecTable is the order of trec_eval 9.0.8's measure table (measures.c),
+// in which it prints measures whatever the order of -m. The prefs_* and
+// *_avgjg measures, which need other qrels formats, are not implemented
+// (docs/measures.md says why).
+var TrecTable = []string{"runid", "num_q", "num_ret", "num_rel", "num_rel_ret", "map", "gm_map",
+	"Rprec", "bpref", "recip_rank", "iprec_at_recall", "P", "relstring", "recall", "infAP",
+	"gm_bpref", "Rprec_mult", "utility", "11pt_avg", "binG", "G", "ndcg", "ndcg_rel", "Rndcg",
+	"ndcg_cut", "map_cut", "relative_P", "success", "set_P", "set_relative_P", "set_recall",
+	"set_map", "set_F", "num_nonrel_judged_ret", "prefs_num_prefs_poss", "prefs_num_prefs_ful",
+	"prefs_num_prefs_ful_ret", "prefs_simp", "prefs_pair", "prefs_avgjg", "prefs_avgjg_Rnonrel",
+	"prefs_simp_ret", "prefs_pair_ret", "prefs_avgjg_ret", "prefs_avgjg_Rnonrel_ret",
+	"prefs_simp_imp", "prefs_pair_imp", "prefs_avgjg_imp", "map_avgjg", "P_avgjg",
+	"Rprec_mult_avgjg", "yaap"}
+
+// TrecEvalName is trec_eval's name of a family (TrecName, or Name).
+func (f *Family) TrecEvalName() string {
+	if f.TrecName != "" {
+		return f.TrecName
+	}
+	return f.Name
+}
 
 func trecIndex(f *Family) int {
 	if !f.Trec {
-		return len(trecTable)
+		return len(TrecTable)
 	}
-	if i := slices.Index(trecTable, f.Name); i >= 0 {
+	if i := slices.Index(TrecTable, f.TrecEvalName()); i >= 0 {
 		return i
 	}
-	return len(trecTable)
+	return len(TrecTable)
 }
 
 // Topic is everything a measure may look at for one topic.
@@ -444,10 +561,12 @@ type Topic struct {
 	Unfiltered      []eval.Entry
 	UnfilteredQrels *eval.TopicQrels
 
-	given      []eval.Entry // the list as given, in evaluation order
-	trecRels   []int64      // trec_eval's relevance list, see TrecRels
-	trecRanked []eval.Entry
-	trecDone   bool
+	given          []eval.Entry // the list as given, in evaluation order
+	trecRels       []int64      // trec_eval's relevance list, see TrecRels
+	trecRanked     []eval.Entry
+	trecDone       bool
+	trecRankedDone bool
+	trec           *trecCounts // see TrecCounts
 
 	rangeDone bool // lo, hi cache the judged value range (minmax gain)
 	lo, hi    float64

@@ -61,6 +61,19 @@ type Options struct {
 	Condensed bool
 	// Order is the run order of every measure but trec_eval's.
 	Order RunOrder
+
+	// trec_eval's list options, applied to trec_eval's list (TrecRanked)
+	// in trec_eval's order: first the depth cut, then the judged filter.
+	// With LimitRetrieved, only the first MaxRetrieved documents of each
+	// topic are used (-M; -M 0 keeps none).
+	LimitRetrieved bool
+	MaxRetrieved   int
+	// JudgedOnly drops the documents without a judgment ≥ 0 (-J).
+	JudgedOnly bool
+	// NumDocsInColl is the collection size of trec_eval's -N (utility's
+	// fourth coefficient counts the documents neither retrieved nor
+	// relevant); 0, as in trec_eval, when not given.
+	NumDocsInColl int64
 }
 
 // RunOrder is the order in which a run's list is read.
@@ -189,21 +202,36 @@ func (t *Topic) TrecRels() []int64 {
 }
 
 // TrecRanked returns the ranked list in trec_eval's order (see TrecRels),
-// whatever Options.Order and Options.Condensed say.
+// whatever Options.Order and Options.Condensed say, cut and filtered by
+// trec_eval's -M and -J (Options.MaxRetrieved, Options.JudgedOnly).
 func (t *Topic) TrecRanked() []eval.Entry {
-	if t.trecRanked != nil || len(t.given) == 0 {
+	if t.trecRankedDone {
 		return t.trecRanked
 	}
-	t.trecRanked = t.given
+	t.trecRankedDone = true
+	ranked := t.given
 	if needsFloat32Order(t.given) {
-		t.trecRanked = slices.Clone(t.given)
-		slices.SortFunc(t.trecRanked, func(a, b eval.Entry) int {
+		ranked = slices.Clone(t.given)
+		slices.SortFunc(ranked, func(a, b eval.Entry) int {
 			return eval.CompareEntries(
 				eval.Entry{Doc: a.Doc, Score: float64(float32(a.Score))},
 				eval.Entry{Doc: b.Doc, Score: float64(float32(b.Score))})
 		})
 	}
-	return t.trecRanked
+	if t.Opts.LimitRetrieved && len(ranked) > max(t.Opts.MaxRetrieved, 0) {
+		ranked = ranked[:max(t.Opts.MaxRetrieved, 0)]
+	}
+	if t.Opts.JudgedOnly {
+		judged := make([]eval.Entry, 0, len(ranked))
+		for _, e := range ranked {
+			if v, ok := t.Qrels.Value[e.Doc]; ok && TrecLevel(v) >= 0 {
+				judged = append(judged, e)
+			}
+		}
+		ranked = judged
+	}
+	t.trecRanked = ranked
+	return ranked
 }
 
 func needsFloat32Order(r []eval.Entry) bool {
@@ -215,11 +243,13 @@ func needsFloat32Order(r []eval.Entry) bool {
 	return false
 }
 
-// NumRel is the number of judged documents with level ≥ the relevance level.
+// NumRel is the number of judged documents with level ≥ the relevance
+// level; negative levels (in the pool, unjudged) never count, even with
+// -l 0 or below, as in trec_eval.
 func (t *Topic) NumRel() int {
 	n := 0
 	for _, v := range t.Qrels.Value {
-		if TrecLevel(v) >= t.Opts.RelevanceLevel {
+		if l := TrecLevel(v); l >= 0 && l >= t.Opts.RelevanceLevel {
 			n++
 		}
 	}

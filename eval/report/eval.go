@@ -14,23 +14,28 @@ import (
 	"github.com/olekukonko/tablewriter"
 	"github.com/olekukonko/tablewriter/tw"
 
+	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 )
 
 // EvalOptions select what an eval report shows.
 type EvalOptions struct {
-	PerTopic bool // trec_eval -q
+	PerTopic  bool // trec_eval -q
+	NoSummary bool // trec_eval -n: no `all` lines (trec text only)
 }
 
 // WriteTrec writes results as trec_eval 9.0.8 does: `%-22s\t%s\t%6.4f`
 // lines (integers with %d), per-topic lines for topics the run ranks,
 // then the `all` lines. Several runs are written one after another, each
-// block opened by trec_eval's runid line. Undefined values print as
-// `undef`, a value trec_eval never produces.
+// block opened by trec_eval's runid line (unless runid is a measure, which
+// prints it in its place). Undefined values of mreval's own measures print
+// as `undef`, a value trec_eval never produces; trec_eval's measures print
+// a NaN or an infinity as C's printf does (`  -nan`). runid prints the tag
+// of the run's last line, relstring its text per topic only.
 func WriteTrec(w io.Writer, results []*measure.Result, opt EvalOptions) error {
 	bw := bufio.NewWriter(w)
 	for _, r := range results {
-		if len(results) > 1 {
+		if len(results) > 1 && !hasRunID(r.Columns) && !opt.NoSummary {
 			fmt.Fprintf(bw, "%-22s\t%s\t%s\n", "runid", "all", r.Run.Tag)
 		}
 		if opt.PerTopic {
@@ -39,22 +44,72 @@ func WriteTrec(w io.Writer, results []*measure.Result, opt EvalOptions) error {
 					continue
 				}
 				for c, col := range r.Columns {
-					if col.Family.NoPerTopic {
-						continue
+					switch {
+					case col.Family.NoPerTopic:
+					case col.Family.Text != nil:
+						fmt.Fprintf(bw, "%-22s\t%s\t'%s'\n", col.Name, topic, r.PerTopicText[i][c])
+					default:
+						writeTrecLine(bw, col, topic, r.PerTopic[i][c])
 					}
-					writeTrecLine(bw, col, topic, r.PerTopic[i][c])
 				}
 			}
 		}
+		if opt.NoSummary {
+			continue
+		}
 		for c, col := range r.Columns {
-			writeTrecLine(bw, col, "all", r.All[c])
+			switch col.Family.Aggregation {
+			case measure.NoAggregate:
+			case measure.RunTag:
+				fmt.Fprintf(bw, "%-22s\t%s\t%s\n", col.Name, "all", runTag(r.Run))
+			default:
+				writeTrecLine(bw, col, "all", r.All[c])
+			}
 		}
 	}
 	return bw.Flush()
 }
 
+// hasRunID tells whether runid is among the columns.
+func hasRunID(cols []measure.Column) bool {
+	for _, c := range cols {
+		if c.Family.Aggregation == measure.RunTag {
+			return true
+		}
+	}
+	return false
+}
+
+// runTag is the tag trec_eval prints as runid: the last line's.
+func runTag(r *eval.Run) string {
+	if r.LastTag != "" {
+		return r.LastTag
+	}
+	return r.Tag
+}
+
+// cFloat formats v as C's printf("%6.4f") does, NaN and infinities
+// included ("  -nan", "   inf"), which trec_eval prints for 0/0.
+func cFloat(v float64) string {
+	var s string
+	switch {
+	case math.IsNaN(v):
+		s = "nan"
+	case math.IsInf(v, 0):
+		s = "inf"
+	default:
+		return fmt.Sprintf("%6.4f", v)
+	}
+	if math.Signbit(v) {
+		s = "-" + s
+	}
+	return fmt.Sprintf("%6s", s)
+}
+
 func writeTrecLine(w io.Writer, col measure.Column, topic string, v float64) {
 	switch {
+	case col.Family.Trec && !col.Family.Integer:
+		fmt.Fprintf(w, "%-22s\t%s\t%s\n", col.Name, topic, cFloat(v))
 	case math.IsNaN(v):
 		fmt.Fprintf(w, "%-22s\t%s\t%s\n", col.Name, topic, "undef")
 	case col.Family.Integer:

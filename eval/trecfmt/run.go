@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // RunLine is one parsed line of a run file. The byte slices alias the
@@ -19,11 +20,13 @@ type RunLine struct {
 }
 
 // ParseRunLine checks and splits the fields of one run line:
-// `topic iter docno rank score tag`. It is the one place where the syntax
-// of a run line is decided; the reader and the validator both call it.
-// It returns the first problem of the line; CheckRunLine returns them all.
+// `topic iter docno rank score tag`. Fields after the tag are ignored, as
+// trec_eval ignores them (its own test/results.trunc has them). It is the
+// one place where the syntax of a run line is decided; the reader and the
+// validator both call it. It returns the first problem of the line;
+// CheckRunLine returns them all.
 func ParseRunLine(s *Scanner) (RunLine, *Error) {
-	if p := checkFieldCount(s); p != nil {
+	if p := checkFieldCount(s, false); p != nil {
 		return RunLine{}, p
 	}
 	l := splitRunLine(s)
@@ -38,12 +41,14 @@ func ParseRunLine(s *Scanner) (RunLine, *Error) {
 }
 
 // CheckRunLine is ParseRunLine reporting every problem of the line rather
-// than the first, for the validator. With a wrong number of fields only
-// that problem is returned and l is zero. Otherwise l holds the four text
-// fields, and Rank and Score wherever they parsed (RankOK, ScoreOK).
+// than the first, for the validator, which also refuses fields after the
+// tag (a submission has exactly 6; a 7th is most often a run tag with a
+// space). With a wrong number of fields only that problem is returned and
+// l is zero. Otherwise l holds the four text fields, and Rank and Score
+// wherever they parsed (RankOK, ScoreOK).
 // It allocates only when the line has problems.
 func CheckRunLine(s *Scanner) (l RunLine, rankOK, scoreOK bool, problems []*Error) {
-	if p := checkFieldCount(s); p != nil {
+	if p := checkFieldCount(s, true); p != nil {
 		return RunLine{}, false, false, []*Error{p}
 	}
 	l = splitRunLine(s)
@@ -59,10 +64,10 @@ func CheckRunLine(s *Scanner) (l RunLine, rankOK, scoreOK bool, problems []*Erro
 	return l, rankOK, scoreOK, problems
 }
 
-func checkFieldCount(s *Scanner) *Error {
-	if f := s.Fields(); len(f) != 6 {
+func checkFieldCount(s *Scanner, exact bool) *Error {
+	if n := len(s.Fields()); n < 6 || n > 6 && exact {
 		return errorf(s.Name, s.Line(), 0, "fields",
-			"expected 6 fields (topic Q0 docno rank score tag), found %d", len(f))
+			"expected 6 fields (topic Q0 docno rank score tag), found %d", n)
 	}
 	return nil
 }
@@ -200,8 +205,9 @@ type ReadError struct {
 
 func (e *ReadError) Error() string {
 	// The source's errors start with the file name; put the line after it.
-	msg := strings.TrimPrefix(e.Err.Error(), e.File+": ")
-	return fmt.Sprintf("%s:%d: %s", e.File, e.Line, msg)
+	name := safetext.Name(e.File)
+	msg := strings.TrimPrefix(e.Err.Error(), name+": ")
+	return fmt.Sprintf("%s:%d: %s", name, e.Line, msg)
 }
 
 func (e *ReadError) Unwrap() error { return e.Err }
@@ -238,6 +244,9 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 		}
 		if run.Tag == "" {
 			run.Tag = string(l.Tag)
+		}
+		if string(l.Tag) != run.LastTag {
+			run.LastTag = string(l.Tag)
 		}
 		r := run.ByID[string(l.Topic)]
 		if r == nil {
