@@ -80,6 +80,9 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return usageError{err}
 	}
+	if name := measure.TextMeasure(measures); name != "" && c.String("format") != "trec" {
+		return usagef("%s is text, not a number: only --format trec prints it", name)
+	}
 	gain, ok := measure.ParseGain(c.String("gain"))
 	if !ok {
 		return usagef("--gain must be linear, minmax or exp2, not %q", c.String("gain"))

@@ -75,6 +75,9 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 			status = 3
 		}
 	}()
+	if trecArgs, ok := trecEvalArgs(args); ok {
+		return trecEvalMain(trecArgs, stdout, stderr)
+	}
 	app := newApp(stdout, stderr)
 	err := app.Run(permuteArgs(args, app.Commands))
 	if err == nil {

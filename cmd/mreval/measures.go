@@ -26,12 +26,16 @@ func init() {
 			}
 			if c.NArg() == 0 {
 				fmt.Fprintln(w, "Measures (name: parameters; * = trec_eval's own, printed byte-identically; + = NTCIREVAL's):")
+				width := 0
+				for _, f := range measure.Families() {
+					width = max(width, len(f.Name))
+				}
 				for _, f := range measure.Families() {
 					mark := map[string]string{"trec_eval": "*", "NTCIREVAL": "+"}[f.Convention()]
 					if mark == "" {
 						mark = " "
 					}
-					fmt.Fprintf(w, "%s %-12s %-8s %s\n", mark, f.Name, paramSyntax(f), f.Summary)
+					fmt.Fprintf(w, "%s %-*s %-6s %s\n", mark, width, f.Name, paramSyntax(f), f.Summary)
 				}
 				fmt.Fprintln(w, "\nWrite trec_eval style (P.5,10 → P_5 P_10) or ir_measures style (ndcg@10).")
 				fmt.Fprintln(w, "'mreval measures NAME' prints a measure's definition and citation.")
@@ -109,6 +113,12 @@ func paramSyntax(f *measure.Family) string {
 		return "@k"
 	case measure.Real:
 		return "_x"
+	case measure.RealCutoffs:
+		return ".r"
+	case measure.Reals:
+		return ".x,y"
+	case measure.GainPairs:
+		return ".l=g"
 	}
 	return ""
 }
@@ -126,7 +136,11 @@ func formatParams(ps []float64) string {
 func measuresMarkdown() string {
 	var b strings.Builder
 	for _, f := range measure.Families() {
-		fmt.Fprintf(&b, "### `%s`%s\n\n", f.Name, map[string]string{"trec_eval": " (trec_eval)", "NTCIREVAL": " (NTCIREVAL)"}[f.Convention()])
+		convention := map[string]string{"trec_eval": " (trec_eval)", "NTCIREVAL": " (NTCIREVAL)"}[f.Convention()]
+		if f.TrecName != "" {
+			convention = fmt.Sprintf(" (trec_eval's `%s`)", f.TrecName)
+		}
+		fmt.Fprintf(&b, "### `%s`%s\n\n", f.Name, convention)
 		fmt.Fprintf(&b, "%s.", f.Summary)
 		if len(f.Aliases) > 0 {
 			fmt.Fprintf(&b, " Also: `%s`.", strings.Join(f.Aliases, "`, `"))
