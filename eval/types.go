@@ -71,8 +71,11 @@ type Run struct {
 	// LastTag is the tag of the file's last line, which trec_eval prints
 	// as its runid (it does not check that the tags agree).
 	LastTag string
-	Topics  []string // sorted in byte order
-	ByID    map[string]*Ranking
+	// Description is the system description of the file's <SYSDESC>
+	// first line (the NTCIR convention), "" without one.
+	Description string
+	Topics      []string // sorted in byte order
+	ByID        map[string]*Ranking
 }
 
 // Ranking returns the ranked list of topic, or nil when the run has none.

@@ -238,6 +238,9 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 	var last *eval.Ranking
 	lastLen := 16
 	err := forEachDataLine(s, lim.MaxEntries, func() error {
+		if IsSysdescLine(s) {
+			return readSysdesc(s, run) // sysdesc.go
+		}
 		l, p := ParseRunLine(s)
 		if p != nil {
 			return p

@@ -12,12 +12,19 @@ import (
 // same float64, so written runs are exact and byte-reproducible.
 func FormatScore(v float64) string { return strconv.FormatFloat(v, 'g', -1, 64) }
 
-// WriteRun writes run in TREC format: topics in byte order, each ranking in
-// evaluation order with ranks 1..n, tag = run.Tag. Entries must already be
-// sorted (eval.SortEntries).
+// WriteRun writes run in TREC format: a <SYSDESC> first line when the run
+// has a description, then topics in byte order, each ranking in evaluation
+// order with ranks 1..n, tag = run.Tag. Entries must already be sorted
+// (eval.SortEntries).
 func WriteRun(w io.Writer, run *eval.Run) error {
 	bw := bufio.NewWriter(w)
 	var buf []byte
+	if run.Description != "" {
+		// ReadRun reads it back; NormalRun.WriteTo writes the same line.
+		if _, err := bw.Write(AppendSysdesc(nil, run.Description)); err != nil {
+			return err
+		}
+	}
 	for _, topic := range run.Topics {
 		r := run.ByID[topic]
 		for i, e := range r.Entries {
