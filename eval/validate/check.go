@@ -134,7 +134,11 @@ type checker struct {
 	topics  []*topicState // by topic index
 	tag     string
 	tagLine int
+	tagCol  int
 	tagSeen bool
+	// sysdesc: a well-formed <SYSDESC> first line was read;
+	// sysdescTried: the first line is a SYSDESC line, well formed or not.
+	sysdesc, sysdescTried bool
 
 	otherTags, unknownTopics, unknownDocs agg
 	iterZero, iterZeroLine                int
@@ -188,6 +192,10 @@ func (v *Validator) check(src *trecfmt.Source, rep *Report, keep bool) *NormalRu
 		if trecfmt.IsBlank(s) {
 			continue
 		}
+		if trecfmt.IsSysdescLine(s) {
+			c.checkSysdesc(s) // runname.go
+			continue
+		}
 		rep.RunLines++
 		c.line(s)
 	}
@@ -212,6 +220,7 @@ func (v *Validator) check(src *trecfmt.Source, rep *Report, keep bool) *NormalRu
 			rep.Topics++
 		}
 	}
+	c.namingRules() // runname.go
 	if !rep.Complete {
 		return nil
 	}
@@ -219,7 +228,7 @@ func (v *Validator) check(src *trecfmt.Source, rep *Report, keep bool) *NormalRu
 	if !keep || !rep.Valid() {
 		return nil
 	}
-	return &NormalRun{v: v, tag: c.tag, topics: c.topics}
+	return &NormalRun{v: v, tag: c.tag, description: rep.Description, topics: c.topics}
 }
 
 func (c *checker) addTrec(e *trecfmt.Error) {
@@ -261,7 +270,7 @@ func (c *checker) line(s *trecfmt.Scanner) {
 		}
 	}
 	if !c.tagSeen {
-		c.tag, c.tagLine, c.tagSeen = string(l.Tag), line, true
+		c.tag, c.tagLine, c.tagCol, c.tagSeen = string(l.Tag), line, s.FieldColumn(5), true
 		rep.Tag = c.tag
 		if !ValidTag(c.tag) {
 			rep.addf(Error, line, s.FieldColumn(5), CodeTag, "run tag %q is not valid: use 1 to 64 characters from A-Z a-z 0-9 _ . -", clip(l.Tag))
@@ -640,17 +649,22 @@ func pluralVerb(n int, one, many string) string {
 // NormalRun is a valid run kept by NormaliseFile, ready to be written in
 // normal form.
 type NormalRun struct {
-	v      *Validator
-	tag    string
-	topics []*topicState
+	v           *Validator
+	tag         string
+	description string
+	topics      []*topicState
 }
 
 // Tag is the run tag.
 func (n *NormalRun) Tag() string { return n.tag }
 
+// Description is the system description of the <SYSDESC> line, or "".
+func (n *NormalRun) Description() string { return n.description }
+
 // WriteTo writes the run in normal form, the bytes trecfmt.WriteRun writes
 // for the run trecfmt.ReadRun reads from the file: LF line ends, no byte
-// order mark, topics in byte order, each ranking in evaluation order
+// order mark, the <SYSDESC> line (if any) as <SYSDESC>text</SYSDESC> with
+// the text trimmed, topics in byte order, each ranking in evaluation order
 // (eval.CompareEntries) with ranks renumbered 1..n, `Q0`, single spaces,
 // and each score in the shortest form that reads back to the same float64.
 // It is what will be scored.
@@ -659,6 +673,11 @@ func (n *NormalRun) WriteTo(w io.Writer) (int64, error) {
 	bw := bufio.NewWriterSize(cw, 1<<16)
 	var buf []byte
 	var idx []uint32
+	if n.description != "" {
+		if _, err := bw.Write(trecfmt.AppendSysdesc(nil, n.description)); err != nil {
+			return cw.n, err
+		}
+	}
 	for ti, ts := range n.topics {
 		if ts == nil {
 			continue

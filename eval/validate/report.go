@@ -53,6 +53,9 @@ const (
 	CodeMissingTopics = "missing-topics" // topics of the list absent
 	CodeMissingModels = "missing-models" // Subtask A: pool models absent for a topic
 	CodeDepth         = "depth"          // Subtask B: too many documents for a topic
+	CodeSysdesc       = "sysdesc"        // malformed or misplaced <SYSDESC> line (trecfmt)
+	CodeSysdescNeeded = "sysdesc-needed" // --require-sysdesc: no <SYSDESC> first line, or an empty one
+	CodeRunName       = "run-name"       // run tag does not follow the run name pattern
 )
 
 // Problem is one finding of the validator. Line is 0 for a problem of the
@@ -89,6 +92,11 @@ type Report struct {
 	Task Task   `json:"task"`
 	// Tag is the run tag of the first run line.
 	Tag string `json:"tag"`
+	// Description is the system description of the <SYSDESC> first line.
+	Description string `json:"description,omitempty"`
+	// Name is what the run tag says through the run name pattern (nil
+	// without a pattern, or when the tag does not follow it).
+	Name *NameParts `json:"name,omitempty"`
 	// Lines counts the lines read; RunLines the non-blank ones.
 	Lines    int `json:"lines"`
 	RunLines int `json:"run_lines"`
@@ -189,6 +197,9 @@ func (r *Report) Summary() string {
 	if r.Tag != "" {
 		fmt.Fprintf(&b, "; run tag %q", r.Tag)
 	}
+	if r.Name != nil {
+		fmt.Fprintf(&b, " (%s)", r.Name.Describe())
+	}
 	fmt.Fprintf(&b, "; %s of %s topics; %s)", Commas(r.Topics), Commas(r.TopicsExpected), plural(r.RunLines, "run line"))
 	return b.String()
 }
@@ -207,6 +218,9 @@ func (r *Report) WriteText(w io.Writer) error {
 		if n := r.Omitted[p.Code]; n > 0 && last[p.Code] == i {
 			fmt.Fprintf(&b, "%s: ... and %s more like this [%s]\n", safetext.Name(r.File), Commas(n), p.Code)
 		}
+	}
+	if r.Description != "" {
+		fmt.Fprintf(&b, "%s: system description: %q\n", safetext.Name(r.File), r.Description)
 	}
 	b.WriteString(r.Summary())
 	b.WriteByte('\n')

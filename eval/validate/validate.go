@@ -79,6 +79,13 @@ type Rules struct {
 	// MaxPerKind caps the problems of one code shown per file (the rest
 	// are counted); 0 means DefaultMaxPerKind, negative means no cap.
 	MaxPerKind int
+	// RequireSysdesc makes the <SYSDESC> first line (trecfmt.ParseSysdesc)
+	// mandatory, with a description that is not empty. Without it the
+	// line is optional; a malformed or misplaced one is an error either way.
+	RequireSysdesc bool
+	// RunName, when set, is the naming convention the run tag must follow;
+	// the report then holds what the name says (Report.Name).
+	RunName *NamePattern
 }
 
 // Validator checks run files against one set of Rules. It is safe for
