@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/binary"
 	"encoding/json"
+	"fmt"
 	"hash/crc32"
 	"os"
 	"path/filepath"
@@ -43,10 +44,12 @@ func claimedTensors(cfg Config) []fileTensor {
 // TestDecodeHostileSizes pins that sizes claimed by a header are checked
 // against the bytes present before anything is multiplied or allocated.
 // With d = 2^61 the 7·2^61 + 1 parameters of the layout wrapped, times 8,
-// to exactly the 8 bytes present, and make() panicked.
+// to exactly the 8 bytes present, and make() panicked; now the
+// configuration is refused by its size, and a tensor list claiming more
+// than the bytes present is refused before it is compared with it.
 func TestDecodeHostileSizes(t *testing.T) {
 	wrap := Config{Dim: 1 << 61, NumModels: 1, TaskFeatures: 1}
-	wide := Config{Dim: 1 << 40, NumModels: 1, TaskFeatures: 1}
+	small := Config{Dim: 1, NumModels: 1, TaskFeatures: 1}
 	probes := Representation{Kind: ReprProbes, Probes: &ProbeSpec{}}
 	tests := []struct {
 		name   string
@@ -56,18 +59,22 @@ func TestDecodeHostileSizes(t *testing.T) {
 	}{
 		{"layout size wraps to the bytes present",
 			fileHeader{Config: wrap, Repr: probes, Models: []string{"m"}, Tensors: claimedTensors(wrap)}, 8,
+			"config: 2305843009213693952 or more parameters, more than a network may have (16777216)"},
+		{"tensor claims more than the bytes present",
+			fileHeader{Config: small, Repr: probes, Models: []string{"m"},
+				Tensors: []fileTensor{{Name: "model.free", Rows: 1, Cols: 1 << 61}}}, 8,
 			"tensor 0 (model.free) of 1×2305843009213693952 parameters does not fit in the file's 8 parameter bytes"},
-		{"d·d overflows to 0",
-			fileHeader{Config: wide, Repr: probes, Models: []string{"m"}, Tensors: claimedTensors(wide)}, 0,
-			"tensor 0 (model.free) of 1×1099511627776 parameters does not fit in the file's 0 parameter bytes"},
+		{"tensor products wrap to the bytes present",
+			fileHeader{Config: small, Repr: probes, Models: []string{"m"},
+				Tensors: []fileTensor{{Name: "model.free", Rows: 1 << 32, Cols: 1 << 32}, {Name: "model.bias", Rows: 1, Cols: 1}}}, 8,
+			"tensor 0 (model.free) of 4294967296×4294967296 parameters does not fit in the file's 8 parameter bytes"},
 		{"negative shape",
-			fileHeader{Config: Config{Dim: 1, NumModels: 1, TaskFeatures: 1}, Repr: probes, Models: []string{"m"},
+			fileHeader{Config: small, Repr: probes, Models: []string{"m"},
 				Tensors: []fileTensor{{Name: "model.free", Rows: -1, Cols: -8}}}, 8,
 			"tensor 0 (model.free) has a negative shape -1×-8"},
 		{"more free-token rows than models named",
-			fileHeader{Config: Config{Dim: 1, NumModels: 1 << 40, TaskFeatures: 1, SpecificFeatures: []int{1, 1}}, Repr: probes,
-				Models: []string{"m"}}, 0,
-			"names 1 models for 1099511627776 free-token rows"},
+			fileHeader{Config: Config{Dim: 1, NumModels: 5, TaskFeatures: 1}, Repr: probes, Models: []string{"m"}}, 0,
+			"names 1 models for 5 free-token rows"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -122,4 +129,41 @@ func FuzzDecode(f *testing.F) {
 			t.Fatalf("accepted ranker does not write back: %v", err)
 		}
 	})
+}
+
+// TestConfigSizeBound pins that a configuration is refused by its
+// parameter count before a network is built: --dim 100000000 made
+// makeslice panic, --ffn 100000000 ran out of memory.
+func TestConfigSizeBound(t *testing.T) {
+	ok := Config{Dim: 16, NumModels: 3, TaskFeatures: 4, SpecificFeatures: []int{0, 2}}
+	require.NoError(t, ok.validate())
+	// 3·16 free + 16 bias + 16·4 proj + 16 bias + 3·256 attention + 2·16 ln1
+	// + 16 head.w + 1 head.b = 961, and model 1's 16·2 + 16 specific, + 16 type.
+	assert.Equal(t, 961+48+16, newLayout(ok).size)
+
+	// Counts by hand: d = 4096 is 3·4096² attention + 7·4096 + 1; FFN 5e6 at
+	// d = 2 is 2·(2·5e6) + 5e6 + 33; the first specific map of 2·2^23 + 2
+	// already passes the bound (29 fixed parameters before it).
+	for _, tc := range []struct {
+		cfg  Config
+		want string
+	}{
+		{Config{Dim: 100_000_000, NumModels: 1, TaskFeatures: 1}, "config: 100000000 or more parameters, more than a network may have (16777216)"},
+		{Config{Dim: 4096, NumModels: 1, TaskFeatures: 1}, "config: 50360321 or more parameters, more than a network may have (16777216)"},
+		{Config{Dim: 2, FFN: 100_000_000, NumModels: 1, TaskFeatures: 1}, "config: 100000000 or more parameters, more than a network may have (16777216)"},
+		{Config{Dim: 2, FFN: 5_000_000, NumModels: 1, TaskFeatures: 1}, "config: 25000033 or more parameters, more than a network may have (16777216)"},
+		{Config{Dim: 2, NumModels: 2, TaskFeatures: 1, SpecificFeatures: []int{1 << 23, 1 << 23}}, "config: 16777247 or more parameters, more than a network may have (16777216)"},
+		{Config{Dim: 1 << 61, NumModels: 1, TaskFeatures: 1}, "config: 2305843009213693952 or more parameters, more than a network may have (16777216)"},
+	} {
+		assert.EqualError(t, tc.cfg.validate(), tc.want)
+	}
+}
+
+func TestTrainStepsBound(t *testing.T) {
+	tc := TrainConfig{Steps: MaxSteps, LR: 0.01, Weighting: Hyperbolic}
+	require.NoError(t, tc.validate())
+	for _, steps := range []int{0, MaxSteps + 1, 1_000_000_000_000} {
+		tc.Steps = steps
+		assert.EqualError(t, tc.validate(), fmt.Sprintf("train: %d steps, need 1 to 10000", steps))
+	}
 }

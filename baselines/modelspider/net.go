@@ -62,6 +62,51 @@ func (c Config) validate() error {
 			return fmt.Errorf("config: model %d has %d specific features", m, q)
 		}
 	}
+	return c.checkSize()
+}
+
+// MaxParams bounds the parameters of a network: training keeps four
+// copies (parameters, gradients, two Adam moments), 512 MiB at this bound.
+// The shipped ranker has about 50,000; d = 1,024 over the recycling pool
+// about 4.5 million.
+const MaxParams = 1 << 24
+
+// checkSize refuses a configuration of more than MaxParams parameters
+// before any of its sizes is multiplied unchecked or allocated.
+func (c Config) checkSize() error {
+	tooBig := func(n int) error {
+		return fmt.Errorf("config: %d or more parameters, more than a network may have (%d)", n, MaxParams)
+	}
+	// Every width is bounded first, so that no product below overflows.
+	for _, w := range []int{c.Dim, c.FFN, c.NumModels, c.ModelFeatures, c.TaskFeatures, c.PairFeatures} {
+		if w > MaxParams {
+			return tooBig(w)
+		}
+	}
+	fixed := c
+	fixed.SpecificFeatures = nil
+	n := newLayout(fixed).size
+	// The per-model tensors of newLayout, counted without building them:
+	// specific.proj.m (d × q) and specific.bias.m (d), then specific.type (d).
+	specific := false
+	for _, q := range c.SpecificFeatures {
+		if q > MaxParams {
+			return tooBig(q)
+		}
+		if q > 0 {
+			n += c.Dim*q + c.Dim
+			specific = true
+		}
+		if n > MaxParams {
+			return tooBig(n)
+		}
+	}
+	if specific {
+		n += c.Dim
+	}
+	if n > MaxParams {
+		return tooBig(n)
+	}
 	return nil
 }
 

@@ -36,10 +36,15 @@ type TrainConfig struct {
 	SpecificRate float64 `json:"specific_rate"`
 }
 
+// MaxSteps bounds the Adam steps of one training: 33 times the shipped
+// setting's 300, which take seconds (a count typed by mistake, 1e12, would
+// otherwise run for ever).
+const MaxSteps = 10_000
+
 func (tc TrainConfig) validate() error {
 	switch {
-	case tc.Steps < 1:
-		return fmt.Errorf("train: %d steps, need at least 1", tc.Steps)
+	case tc.Steps < 1 || tc.Steps > MaxSteps:
+		return fmt.Errorf("train: %d steps, need 1 to %d", tc.Steps, MaxSteps)
 	case !(tc.LR > 0) || tc.LRMin < 0 || tc.LRMin > tc.LR:
 		return fmt.Errorf("train: learning rate %g (floor %g) must satisfy 0 ≤ floor ≤ rate, rate > 0", tc.LR, tc.LRMin)
 	case tc.DecayTokens < 0 || tc.DecayWeights < 0:

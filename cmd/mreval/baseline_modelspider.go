@@ -16,6 +16,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 func init() {
@@ -135,7 +136,7 @@ func modelspiderTrain(c *cli.Context) error {
 			return err
 		}
 		if c.String("topics") != "" {
-			if d.Train, err = trecfmt.ReadIDListFile(c.String("topics"), trecfmt.DefaultLimits); err != nil {
+			if d.Train, err = readTopicList(c.String("topics")); err != nil {
 				return err
 			}
 		}
@@ -163,7 +164,7 @@ func modelspiderTrain(c *cli.Context) error {
 		if err != nil {
 			return err
 		}
-		topics, err := trecfmt.ReadIDListFile(c.String("topics"), trecfmt.DefaultLimits)
+		topics, err := readTopicList(c.String("topics"))
 		if err != nil {
 			return err
 		}
@@ -194,7 +195,7 @@ func modelspiderRank(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	topics, err := trecfmt.ReadIDListFile(c.String("topics"), trecfmt.DefaultLimits)
+	topics, err := readTopicList(c.String("topics"))
 	if err != nil {
 		return err
 	}
@@ -299,4 +300,14 @@ func readEarlierReport(path string) ([]byte, error) {
 		return nil, fmt.Errorf("%s: larger than %d MiB, not a report of this command", path, maxReportSize>>20)
 	}
 	return b, nil
+}
+
+// readTopicList reads a --topics file; an empty one is an error, not a run
+// or a training without topics.
+func readTopicList(path string) ([]string, error) {
+	topics, err := trecfmt.ReadIDListFile(path, trecfmt.DefaultLimits)
+	if err == nil && len(topics) == 0 {
+		err = fmt.Errorf("%s: no topics listed (the file is empty)", safetext.Name(path))
+	}
+	return topics, err
 }

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -54,9 +55,6 @@ const (
 // seen; each entry is deleted by the fix that makes its case pass (the
 // harness fails a listed case that passes, so that the list cannot go stale).
 var knownBroken = map[string]string{
-	"gen-name-escape-eval":       "trecfmt: open/read errors print the file name raw (newline + ESC reach the terminal)",
-	"gen-name-escape-fuse":       "trecfmt: open/read errors print the file name raw",
-	"gen-name-escape-pool":       "trecfmt: open/read errors print the file name raw",
 	"gen-topics-list-1.1M":       "topic lists have no count limit; eval --topics lists all 1.1 M missing topics on stderr (10 MiB)",
 	"judgments-escape-assessor":  "assess: ESC in assessor name accepted and printed raw on stdout",
 	"npy-features-huge-values":   "transfer: LogME 'degenerate features' error does not name the features file",
@@ -668,6 +666,18 @@ func generatedHostileCases() []hostileCase {
 			args:  []string{"fuse", "--method", "borda", "--out", "fused.run", "{H}/base/small.run", "{H}/base/small.run"},
 			check: victimIntact("victim")},
 
+		// A valid ranker on hostile topic lists.
+		{name: "gen-ranker-rank-empty-topics", exits: []int{1}, stderr: regexp.MustCompile(`empty\.topics\b`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) {
+				h.mustRun(t, dir, "baseline", "modelspider", "train", "--dim", "2", "--steps", "1", "--out", "tiny.msp")
+			},
+			args: []string{"baseline", "modelspider", "rank", "--model", "tiny.msp", "--topics", "{H}/topics/empty.topics", "--out", "r.run"}},
+		{name: "gen-ranker-rank-unknown-topic", exits: []int{1}, stderr: regexp.MustCompile(`no_such_topic`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) {
+				h.mustRun(t, dir, "baseline", "modelspider", "train", "--dim", "2", "--steps", "1", "--out", "tiny.msp")
+			},
+			args: []string{"baseline", "modelspider", "rank", "--model", "tiny.msp", "--topics", "{H}/topics/unknown-topic.topics", "--out", "r.run"}},
+
 		// A collection read from the working directory is input too: its
 		// tables get the number syntax of runs and qrels.
 		{name: "gen-tree-mnli-lp-nan", exits: []int{1}, stderr: regexp.MustCompile(`mnli_lp "nan"`),
@@ -713,22 +723,18 @@ func generatedHostileCases() []hostileCase {
 				h.shareBig(t, dir, "topics-1.1M.run.gz", writeManyTopicsRun(1_100_000))
 			},
 			args: []string{"pool", "--out", "sheets", "topics-1.1M.run.gz"}},
-		{name: "gen-fuse-copeland-150k-docs", exits: []int{0, 1}, stderr: regexp.MustCompile(`many-docs-[ab]\.run\b|(?i)copeland`),
-			setup: func(t *testing.T, h *hostileEnv, dir string) {
-				for i, name := range []string{"many-docs-a.run", "many-docs-b.run"} {
-					h.shareBig(t, dir, name, func(t *testing.T, path string) {
-						writeLines(t, path, 150_000, func(w *bufio.Writer, d int) {
-							// Two runs that disagree: b reverses every other block of a.
-							score := d
-							if i == 1 && (d/1000)%2 == 1 {
-								score = -d
-							}
-							fmt.Fprintf(w, "t Q0 d%06d %d %d r\n", d, d+1, score)
-						})
-					})
-				}
-			},
-			args: []string{"fuse", "--method", "copeland", "--out", "fused.run", "many-docs-a.run", "many-docs-b.run"}},
+		// Copeland compares documents pairwise: two runs in O(n log n), three
+		// or more up to --copeland-max-docs; more documents than a topic may
+		// have stop the reader first.
+		{name: "gen-fuse-copeland-2-runs-90k-docs", slow: true, exits: []int{0}, stderr: regexp.MustCompile(`.`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) { h.shareManyDocRuns(t, dir, 90_000, "a", "b") },
+			args:  []string{"fuse", "--method", "copeland", "--out", "fused.run", "docs-90000-a.run", "docs-90000-b.run"}},
+		{name: "gen-fuse-copeland-3-runs-90k-docs", slow: true, exits: []int{1}, stderr: regexp.MustCompile(`(?i)copeland.*90000 documents`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) { h.shareManyDocRuns(t, dir, 90_000, "a", "b", "c") },
+			args:  []string{"fuse", "--method", "copeland", "--out", "fused.run", "docs-90000-a.run", "docs-90000-b.run", "docs-90000-c.run"}},
+		{name: "gen-fuse-copeland-150k-docs", slow: true, exits: []int{1}, stderr: regexp.MustCompile(`docs-150000-a\.run:\d+: .*documents`),
+			setup: func(t *testing.T, h *hostileEnv, dir string) { h.shareManyDocRuns(t, dir, 150_000, "a", "b") },
+			args:  []string{"fuse", "--method", "copeland", "--out", "fused.run", "docs-150000-a.run", "docs-150000-b.run"}},
 	}
 	return cases
 }
@@ -776,6 +782,19 @@ func (h *hostileEnv) shareBig(t *testing.T, dir, name string, make func(t *testi
 	}
 	h.bigMu.Unlock()
 	require.NoError(t, os.Link(path, filepath.Join(dir, name)))
+}
+
+// shareManyDocRuns links runs docs-N-<name>.run into dir: one topic of n
+// documents, each run ranking them in its own seeded order.
+func (h *hostileEnv) shareManyDocRuns(t *testing.T, dir string, n int, names ...string) {
+	for i, name := range names {
+		h.shareBig(t, dir, fmt.Sprintf("docs-%d-%s.run", n, name), func(t *testing.T, path string) {
+			order := rand.New(rand.NewPCG(uint64(i), 1)).Perm(n)
+			writeLines(t, path, n, func(w *bufio.Writer, r int) {
+				fmt.Fprintf(w, "t Q0 d%06d %d %d r%s\n", order[r], r+1, n-r, name)
+			})
+		})
+	}
 }
 
 // writeManyTopicsRun makes a run of n topics of one line each.
