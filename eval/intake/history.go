@@ -21,7 +21,7 @@ func History(dir string) ([]Entry, error) {
 		return nil, err
 	}
 	if m.format != Format {
-		return nil, oldFormatError(dir)
+		return nil, oldFormatError(dir, m.format)
 	}
 	return m.entries, nil
 }

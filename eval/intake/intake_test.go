@@ -78,7 +78,7 @@ func readStore(t *testing.T, s *Store, rel string) string {
 	return string(b)
 }
 
-const manifestHeader = `{"store_format":2,"note":"mreval submission store: one accepted version of a run per line after this one"}`
+const manifestHeader = `{"store_format":3,"note":"mreval submission store: one accepted version of a run per line after this one"}`
 
 // manifestLines returns the entries of the manifest, after checking its
 // format header.
@@ -618,9 +618,9 @@ func TestVerifyReportsTampering(t *testing.T) {
 	require.NoError(t, os.WriteFile(mf, []byte(forged), 0o644))
 	_, err = ListRuns(s.Dir)
 	assert.EqualError(t, err, mf+`:2: normalised path "../../etc/passwd" should be "A/t1/myrun/v1.run"`)
-	require.NoError(t, os.WriteFile(mf, []byte(`{"store_format":3,"note":"x"}`+"\n"), 0o644))
+	require.NoError(t, os.WriteFile(mf, []byte(`{"store_format":4,"note":"x"}`+"\n"), 0o644))
 	_, err = ListRuns(s.Dir)
-	assert.EqualError(t, err, mf+`:1: store format 3; this mreval reads format 2 (and migrates format 1)`)
+	assert.EqualError(t, err, mf+`:1: store format 4; this mreval reads format 3 (and migrates formats 1 and 2)`)
 }
 
 // TestRepairRemovesLeftovers: verify --repair removes a dead intake's

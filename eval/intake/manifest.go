@@ -20,8 +20,15 @@ const ManifestName = "MANIFEST.jsonl"
 // Format is the layout version of the stores this package writes. Format 1
 // (no header line; files <tag>.vN.run next to each other) let a run tag
 // that looks like a version file name ("a.v1") overwrite another run's
-// files; Verify with repair migrates it.
-const Format = 2
+// files; Verify with repair migrates it. Format 3 keeps format 2's layout
+// and adds the NTCIR run conventions: the header may hold the store's run
+// name pattern, and an entry the system description and what the run tag
+// says (team, subtask, priority). The files are the same, but a format-2
+// reader refuses those fields (it reads the manifest strictly, rightly:
+// a field it does not know is a manifest it does not understand), so the
+// number changes and Verify with repair migrates format 2 by rewriting
+// the header.
+const Format = 3
 
 // formatHeader is the first line of a format-2 manifest. Keeping the
 // format in the manifest makes the manifest's atomic replacement the one
@@ -29,6 +36,9 @@ const Format = 2
 type formatHeader struct {
 	Format int    `json:"store_format"`
 	Note   string `json:"note"`
+	// RunName is the store's run name pattern (validate.NamePattern),
+	// set with SetRunName; every intake checks run tags against it.
+	RunName string `json:"run_name,omitempty"`
 }
 
 const headerNote = "mreval submission store: one accepted version of a run per line after this one"
@@ -57,6 +67,13 @@ type Entry struct {
 	Original   FileInfo `json:"original"`
 	Normalised FileInfo `json:"normalised"`
 	Validation Summary  `json:"validation"`
+	// Description is the system description of the run's <SYSDESC> line
+	// (format 3; "" without one).
+	Description string `json:"description,omitempty"`
+	// RunName is the run name pattern the tag was checked against, and
+	// Name what the tag says through it (format 3; empty without one).
+	RunName string              `json:"run_name,omitempty"`
+	Name    *validate.NameParts `json:"name,omitempty"`
 }
 
 // FileInfo locates a stored file (slash-separated, relative to the store)
@@ -100,6 +117,7 @@ func (e *Entry) key() runKey { return runKey{e.Task, e.Team, e.Tag} }
 type manifest struct {
 	format  int
 	raw     []byte // the file; for format 1, see readFormat1
+	header  formatHeader
 	entries []Entry
 	latest  map[runKey]int // index into entries of each run's newest version
 }
@@ -108,9 +126,13 @@ type manifest struct {
 // `mreval intake verify --repair` migrates it.
 var ErrOldFormat = errors.New("old store format")
 
-func oldFormatError(dir string) error {
-	return fmt.Errorf("store %s is in the old format 1 (file names that a run tag could collide with); run 'mreval intake verify --repair --store %s' to migrate it: %w",
-		safetext.Name(dir), safetext.Name(dir), ErrOldFormat)
+func oldFormatError(dir string, format int) error {
+	why := "file names that a run tag could collide with"
+	if format == 2 {
+		why = "no room for system descriptions and run name parts"
+	}
+	return fmt.Errorf("store %s is in the old format %d (%s); run 'mreval intake verify --repair --store %s' to migrate it: %w",
+		safetext.Name(dir), format, why, safetext.Name(dir), ErrOldFormat)
 }
 
 // readManifestBytes reads the manifest (not through a symbolic link, at
@@ -161,14 +183,17 @@ func readManifest(f *storeFS) (*manifest, error) {
 			return nil, fmt.Errorf("%s:%d: line of %d bytes, longer than the %d the store ever writes", file, i+1, len(line), maxManifestLine)
 		}
 	}
-	format, err := parseHeader(lines[0])
+	h, err := parseHeader(lines[0])
 	if err != nil {
 		return nil, fmt.Errorf("%s:1: %v", file, err)
 	}
-	if format == 1 {
+	if h.Format == 1 {
 		m.format = 1
 		return m, nil
 	}
+	// Format 2 entries are format-3 entries without the new fields: they
+	// are read as they are, for the migration.
+	m.format, m.header = h.Format, h
 	for i, line := range lines[1:] {
 		n := i + 2
 		var e Entry
@@ -182,27 +207,35 @@ func readManifest(f *storeFS) (*manifest, error) {
 	return m, nil
 }
 
-// parseHeader returns the format a manifest's first line declares: a
+// parseHeader returns the header a manifest's first line declares: a
 // format header, or (no header) an entry of format 1.
-func parseHeader(line []byte) (int, error) {
+func parseHeader(line []byte) (formatHeader, error) {
 	var probe map[string]json.RawMessage
 	if err := json.Unmarshal(line, &probe); err != nil {
-		return 0, fmt.Errorf("not a manifest header or entry: %v", err)
+		return formatHeader{}, fmt.Errorf("not a manifest header or entry: %v", err)
 	}
 	if _, ok := probe["store_format"]; !ok {
 		if _, ok := probe["task"]; ok {
-			return 1, nil
+			return formatHeader{Format: 1}, nil
 		}
-		return 0, errors.New("neither a format header nor a manifest entry")
+		return formatHeader{}, errors.New("neither a format header nor a manifest entry")
 	}
 	var h formatHeader
 	if err := strictUnmarshal(line, &h); err != nil {
-		return 0, fmt.Errorf("bad format header: %v", err)
+		return formatHeader{}, fmt.Errorf("bad format header: %v", err)
 	}
-	if h.Format != Format {
-		return 0, fmt.Errorf("store format %d; this mreval reads format %d (and migrates format 1)", h.Format, Format)
+	if h.Format != Format && h.Format != 2 {
+		return formatHeader{}, fmt.Errorf("store format %d; this mreval reads format %d (and migrates formats 1 and 2)", h.Format, Format)
 	}
-	return h.Format, nil
+	if h.Format == 2 && h.RunName != "" {
+		return formatHeader{}, errors.New("a format-2 header with a run name pattern: the manifest was damaged")
+	}
+	if h.RunName != "" {
+		if _, err := validate.ParseNamePattern(h.RunName); err != nil {
+			return formatHeader{}, fmt.Errorf("the store's %v", err)
+		}
+	}
+	return h, nil
 }
 
 func strictUnmarshal(line []byte, v any) error {
@@ -265,6 +298,9 @@ func (e *Entry) check() error {
 	if len(e.OriginalName) > maxOriginalName {
 		return fmt.Errorf("original name of %d bytes, more than %d", len(e.OriginalName), maxOriginalName)
 	}
+	if err := e.checkConventions(); err != nil { // conventions.go
+		return err
+	}
 	for _, fi := range []struct {
 		what, kind string
 		info       FileInfo
@@ -283,9 +319,10 @@ func (e *Entry) check() error {
 }
 
 // encode returns the manifest bytes holding the given entries after the
-// header, checking every bound the reader applies.
-func encodeManifest(entries []Entry) ([]byte, error) {
-	header, err := json.Marshal(formatHeader{Format: Format, Note: headerNote})
+// header (with the store's run name pattern runName), checking every bound
+// the reader applies.
+func encodeManifest(runName string, entries []Entry) ([]byte, error) {
+	header, err := json.Marshal(formatHeader{Format: Format, Note: headerNote, RunName: runName})
 	if err != nil {
 		return nil, err
 	}
@@ -301,7 +338,7 @@ func encodeManifest(entries []Entry) ([]byte, error) {
 // appendEntry returns the manifest bytes with e added as a last line.
 func (m *manifest) appendEntry(e *Entry) ([]byte, error) {
 	if len(m.raw) == 0 {
-		return encodeManifest([]Entry{*e})
+		return encodeManifest(m.header.RunName, []Entry{*e})
 	}
 	return appendLine(m.raw, e)
 }

@@ -165,7 +165,7 @@ func (s *Store) migrate(f *storeFS) ([]string, error) {
 		return nil, fmt.Errorf("%s exists and is not a copy of %s; move it out of the store and run verify --repair again",
 			safetext.Name(f.abs(format1ManifestName)), file)
 	}
-	data, err := encodeManifest(m.entries)
+	data, err := encodeManifest("", m.entries)
 	if err != nil {
 		return nil, err
 	}

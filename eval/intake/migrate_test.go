@@ -97,7 +97,7 @@ func TestMigrateFormat1(t *testing.T) {
 	ver, err := Verify(s.Dir, true)
 	require.NoError(t, err)
 	assert.Equal(t, []string{
-		"migrated the store from format 1 to format 2: 4 versions of 3 runs now under <task>/<team>/<tag>/v<N>.{orig,run}; the old manifest is kept as MANIFEST.format1.jsonl",
+		"migrated the store from format 1 to format 3: 4 versions of 3 runs now under <task>/<team>/<tag>/v<N>.{orig,run}; the old manifest is kept as MANIFEST.format1.jsonl",
 		"removed .staging/submission-1.orig, left by an interrupted intake",
 		"removed .MANIFEST.jsonl.tmp-9, left by an interrupted write",
 		`removed A/t1/.a.run.link-1x2y, a format-1 file whose bytes are kept in A/t1/a/v2.run`,

@@ -147,6 +147,8 @@ type Submission struct {
 	Replace bool
 	// MaxRuns caps the distinct run tags of a team per task; 0 = no cap.
 	MaxRuns int
+
+	runName string // the run name pattern in force, set by Submit
 }
 
 // Result is the outcome of a submission. A refused run leaves the store
@@ -200,6 +202,9 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 		return nil, err
 	}
 	defer f.close()
+	if v, err = s.storeRules(f, v); err != nil { // conventions.go
+		return nil, err
+	}
 	st, err := newStaging(f)
 	if err != nil {
 		return nil, err
@@ -257,6 +262,9 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 	if err := CheckName("run tag", tag); err != nil {
 		return refused(rep, "%v (the store cannot hold it)", err), nil
 	}
+	if reason := conventionRefusal(rep, nr, sub.Team); reason != "" { // conventions.go
+		return refused(rep, "%s", reason), nil
+	}
 	norm, err := st.write(kindRun, nr.WriteTo)
 	if err != nil {
 		return nil, err
@@ -274,7 +282,13 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 		return nil, err
 	}
 	if m.format != Format {
-		return nil, oldFormatError(s.Dir)
+		return nil, oldFormatError(s.Dir, m.format)
+	}
+	if err := samePattern(m, v); err != nil {
+		return nil, err
+	}
+	if p := v.Rules().RunName; p != nil {
+		sub.runName = p.String()
 	}
 	notes := s.recover(f, m)
 	res, err := s.commit(f, m, st, rep, task, tag, name, sub, orig, norm)
@@ -365,6 +379,11 @@ func (s *Store) commit(f *storeFS, m *manifest, st *staging, rep *validate.Repor
 		Original:     FileInfo{Path: versionPath(task, sub.Team, tag, version, kindOrig), Size: orig.size, SHA256: orig.sum},
 		Normalised:   FileInfo{Path: versionPath(task, sub.Team, tag, version, kindRun), Size: norm.size, SHA256: norm.sum},
 		Validation:   summarise(rep),
+		Description:  rep.Description,
+		Name:         rep.Name,
+	}
+	if rep.Name != nil {
+		e.RunName = sub.runName
 	}
 	if cur != nil {
 		e.Replaces = cur.Version

@@ -57,7 +57,7 @@ func ListRuns(dir string) ([]StoredRun, error) {
 		return nil, err
 	}
 	if m.format != Format {
-		return nil, oldFormatError(dir)
+		return nil, oldFormatError(dir, m.format)
 	}
 	runs := make([]StoredRun, 0, len(m.latest))
 	for _, i := range m.latest {
@@ -154,7 +154,7 @@ const (
 // normalised file of every version) and lists every file of the store the
 // manifest does not account for. It holds the store's lock, so it never
 // sees a commit half done; staging directories of intakes still running
-// are not findings. With repair it first migrates a format-1 store, then
+// are not findings. With repair it first migrates a format-1 or format-2 store, then
 // does what the next intake would do after a crash (see Store.recover);
 // otherwise it changes nothing, and refuses a format-1 store with an error
 // saying to repair it.
@@ -180,9 +180,9 @@ func Verify(dir string, repair bool) (*Verification, error) {
 	out := &Verification{}
 	if m.format != Format {
 		if !repair {
-			return nil, oldFormatError(dir)
+			return nil, oldFormatError(dir, m.format)
 		}
-		if out.Repairs, err = s.migrate(f); err != nil {
+		if out.Repairs, err = s.migrateFrom(f, m); err != nil { // conventions.go
 			return nil, err
 		}
 		if m, err = readManifest(f); err != nil {
@@ -246,7 +246,7 @@ func (s *Store) untracked(f *storeFS, known map[string]bool) []Finding {
 		switch {
 		case de.Type()&fs.ModeSymlink != 0:
 			add(name, linkProblem)
-		case name == ManifestName || name == lockName || name == format1ManifestName:
+		case name == ManifestName || name == lockName || name == format1ManifestName || name == format2ManifestName:
 			if !de.Type().IsRegular() {
 				add(name, "not a regular file")
 			}

@@ -131,3 +131,14 @@ func hasPrefixFold(b []byte, prefix string) bool {
 func hasSuffixFold(b []byte, suffix string) bool {
 	return len(b) >= len(suffix) && bytes.EqualFold(b[len(b)-len(suffix):], []byte(suffix))
 }
+
+// PrintableDescription reports whether a description holds none of the
+// characters ParseSysdesc refuses, for stores that keep descriptions.
+func PrintableDescription(d string) bool {
+	for _, r := range d {
+		if forbiddenInDescription(r) {
+			return false
+		}
+	}
+	return true
+}

@@ -192,3 +192,11 @@ func (c *checker) namingRules() {
 		rep.Name = &parts
 	}
 }
+
+// WithRunName returns a validator with the rules of v and the run name
+// pattern p (nil: none); v is unchanged.
+func (v *Validator) WithRunName(p *NamePattern) *Validator {
+	c := *v
+	c.rules.RunName = p
+	return &c
+}
