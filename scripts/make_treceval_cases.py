@@ -194,7 +194,15 @@ def main():
     qrel_lines = open(OUT / q).read().splitlines()
     dup = next(line for line in qrel_lines if line.split()[0] == topic)
     (OUT / "cases/dupq.qrels").write_text("\n".join(qrel_lines + [dup]) + "\n")
+    # Levels 1 and 2 without 0: trec_eval's gain sort leaves the empty
+    # level 0 last with these gains, and the ideal ranking starts there.
+    (OUT / "cases/gains.qrels").write_text("A 0 a 1\nA 0 b 2\nA 0 c -1\nB 0 a 0\nB 0 b 3\n")
+    (OUT / "cases/gains.run").write_text("A Q0 b 1 2 r\nA Q0 a 2 1 r\nB Q0 a 1 1 r\nB Q0 b 2 0.5 r\n")
     refusals = [
+        ("gain_order", ["-q", "-m", "G.1=0.3,2=0.9", "-m", "ndcg.1=0.3,2=0.9", "-m", "ndcg_rel.1=0.3,2=0.9",
+                        "-m", "Rndcg.1=0.3,2=0.9", "cases/gains.qrels", "cases/gains.run"]),
+        ("gain_order_level0", ["-q", "-m", "G.0=5,1=0.3,2=0.9", "-m", "ndcg.0=5,1=0.3,2=0.9",
+                               "cases/gains.qrels", "cases/gains.run"]),
         ("err_unknown_measure", ["-m", "foo.5", q, r]),
         ("err_empty_params", ["-m", "P.", q, r]),
         ("err_bad_option", ["-a", q, r]),

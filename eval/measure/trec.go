@@ -21,8 +21,8 @@ type trecCounts struct {
 	// trec_eval does not count them.
 	numNonpool, numUnjudged int64
 	// levels holds the judged levels ≥ 0 of the topic with their counts,
-	// in increasing order of level (trec_eval's rel_levels, without the
-	// empty levels, which none of its measures reads).
+	// in increasing order of level (trec_eval's rel_levels without the
+	// empty levels; trecGains lists those).
 	levels []levelCount
 	// numRelLevels is the highest judged level ≥ 0 plus one (0 when the
 	// topic judges nothing ≥ 0).
@@ -136,17 +136,36 @@ func (t *Topic) trecGains(params []float64) []relGain {
 		gains = append(gains, relGain{level: int64(params[i]), gain: params[i+1]})
 	}
 	given := len(gains)
-	for _, lc := range c.levels {
-		j := slices.IndexFunc(gains[:given], func(g relGain) bool { return g.level == lc.level })
+	add := func(level, count int64) {
+		j := slices.IndexFunc(gains[:given], func(g relGain) bool { return g.level == level })
 		if j >= 0 {
-			gains[j].numAtLevel = lc.count
+			gains[j].numAtLevel = count
 		} else {
-			gains = append(gains, relGain{level: lc.level, gain: float64(lc.level), numAtLevel: lc.count})
+			gains = append(gains, relGain{level: level, gain: float64(level), numAtLevel: count})
+		}
+	}
+	if c.numRelLevels <= maxDenseLevels {
+		// Every level from 0 to the highest judged, as trec_eval lists
+		// them: an empty level still takes part in the sort, and can end
+		// up last, where the ideal ranking starts.
+		for l := int64(0); l < c.numRelLevels; l++ {
+			add(l, c.countAt(l))
+		}
+	} else {
+		for _, lc := range c.levels {
+			add(lc.level, lc.count)
 		}
 	}
 	glibcMergeSort(gains, func(a, b relGain) int { return cInt(a.gain - b.gain) })
 	return gains
 }
+
+// maxDenseLevels bounds the levels trecGains lists one by one. trec_eval
+// allocates a counter per level up to the highest judged, so judgments
+// beyond it need gigabytes there; mreval then lists the judged levels only,
+// which differs from trec_eval only with level=gain pairs whose sort puts
+// an empty level last.
+const maxDenseLevels = 1 << 16
 
 // gainOf is get_gain: the gain of the first entry for level r, 0 when
 // none (unjudged documents, −1 and −2, unless a pair names them).

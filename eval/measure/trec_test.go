@@ -134,3 +134,29 @@ func TestTrecCompleteAggregation(t *testing.T) {
 	res = Evaluate(q, run, Config{Measures: ms, Options: opts})
 	assert.Equal(t, 1.0, res.All[0])
 }
+
+// An empty level takes part in trec_eval's gain sort: with gains 0.3 and
+// 0.9 for levels 1 and 2 and nothing judged 0, the (int)-truncating
+// comparator leaves level 0 (gain 0) last, where the ideal ranking starts,
+// so trec_eval's G and ndcg are 0; with level 0 given gain 5 they are not.
+func TestTrecGainsEmptyLevel(t *testing.T) {
+	q := &eval.TopicQrels{Topic: "A", Docs: []string{"a", "b"}, Value: map[string]float64{"a": 1, "b": 2}}
+	topic := func() *Topic {
+		return NewTopic("A", q, []eval.Entry{{Doc: "b", Score: 2}, {Doc: "a", Score: 1}}, DefaultOptions())
+	}
+	for _, spec := range []string{"G.1=0.3,2=0.9", "ndcg_trec.1=0.3,2=0.9"} {
+		m, err := Parse(spec)
+		require.NoError(t, err)
+		out := make([]float64, 1) // Evaluate's zeroed values: trec_eval's q_eval
+		m.Family.Calc(topic(), m.Params, out)
+		assert.Equal(t, 0.0, out[0], spec)
+	}
+	m, err := Parse("ndcg_trec.0=5,1=0.3,2=0.9")
+	require.NoError(t, err)
+	out := []float64{-1}
+	m.Family.Calc(topic(), m.Params, out)
+	// Sorted table 0.3 0.9 5 (the last two differ by more than 1): the
+	// ideal ranking starts at level 0, which no document has, then 0.9,
+	// then 0.3; the run's b (0.9) then a (0.3) is ideal.
+	assert.InDelta(t, 1.0, out[0], 1e-15)
+}
