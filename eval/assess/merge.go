@@ -585,6 +585,9 @@ func (p *Pooled) WriteStats(w io.Writer) error {
 	if len(p.Topics) > 0 {
 		mean = float64(total) / float64(len(p.Topics))
 	}
+	if p.ByPriority != nil || p.Budget > 0 {
+		return p.writePriorityStats(w, total, max(lo, 0), mean, hi) // pool_stats.go
+	}
 	fmt.Fprintf(&b, "pool: depth %d, seed %d, %d runs, %d topics, %d documents to judge (per topic: min %d, mean %.1f, max %d)\n\n",
 		p.Depth, p.Seed, len(p.Runs), len(p.Topics), total, max(lo, 0), mean, hi)
 	contributed, unique, overlap, ranked := p.Stats()

@@ -25,6 +25,17 @@ type PoolOptions struct {
 	// Seed drives the per-topic shuffle that hides the ranks from the
 	// assessors.
 	Seed uint64
+	// ByPriority, when set, replaces Depth: run i pools the top
+	// ByPriority[Priorities[i]] documents, and a run whose priority is not
+	// a key is left out (pool_priority.go).
+	ByPriority map[int]int
+	// Priorities gives each run's priority (1 = the run its team most
+	// wants judged); needed with ByPriority, and used to break ties under
+	// Budget.
+	Priorities []int
+	// Budget caps the documents judged per topic (0 = no cap); see
+	// capPool for which are kept.
+	Budget int
 }
 
 // TopicPool is the judging pool of one topic.
@@ -32,20 +43,36 @@ type TopicPool struct {
 	Topic string
 	// Docs is the pooled documents in the order the assessors see them.
 	Docs []string
+	// Capped counts the documents the runs put forward beyond Budget,
+	// left out of the pool.
+	Capped int
+	// Judged[i] counts the documents of run i's top JudgedK (in
+	// evaluation order) that are in the pool.
+	Judged []int
 	// Contributed[i] counts the documents run i put in this topic's pool
 	// (min(depth, its ranking length)); Unique[i] those no other run
 	// contributed; Overlap[i][j] those runs i and j both contributed.
 	Contributed []int
 	Unique      []int
 	Overlap     [][]int
+
+	pooledBy map[string][]int // document → the runs whose top-depth holds it
 }
 
 // Pooled is the result of Pool.
 type Pooled struct {
-	Depth  int
-	Seed   uint64
-	Runs   []string    // the runs' names (File, or Tag when built in memory), in input order
-	Topics []TopicPool // in byte order of topic id
+	Depth int
+	// ByPriority, Priorities and Budget are the options of Pool; Depths
+	// is the depth each run was pooled to (0 = left out), JudgedK the
+	// depth of TopicPool.Judged: the largest of Depths.
+	ByPriority map[int]int
+	Priorities []int
+	Budget     int
+	Depths     []int
+	JudgedK    int
+	Seed       uint64
+	Runs       []string    // the runs' names (File, or Tag when built in memory), in input order
+	Topics     []TopicPool // in byte order of topic id
 }
 
 // Pool builds the depth-k judging pool of runs: for each topic any run
@@ -57,13 +84,13 @@ type Pooled struct {
 // sorted in byte order, then shuffled by Fisher–Yates with the PCG stream
 // (Seed, FNV-1a-64 of the topic id).
 func Pool(runs []*eval.Run, opts PoolOptions) (*Pooled, error) {
-	if opts.Depth < 1 {
-		return nil, fmt.Errorf("pool: depth %d must be at least 1", opts.Depth)
-	}
 	if len(runs) == 0 {
 		return nil, errors.New("pool: no runs")
 	}
-	p := &Pooled{Depth: opts.Depth, Seed: opts.Seed}
+	p, err := newPooled(runs, opts) // pool_priority.go
+	if err != nil {
+		return nil, err
+	}
 	topics := map[string]bool{}
 	for i, r := range runs {
 		if r == nil {
@@ -79,25 +106,33 @@ func Pool(runs []*eval.Run, opts PoolOptions) (*Pooled, error) {
 		}
 	}
 	for _, topic := range eval.SortedKeys(topics) {
-		tp := TopicPool{Topic: topic, Contributed: make([]int, len(runs)), Unique: make([]int, len(runs)), Overlap: make([][]int, len(runs))}
-		from := map[string][]int{} // document → the runs that pooled it
+		tp := TopicPool{Topic: topic, Contributed: make([]int, len(runs)), Unique: make([]int, len(runs)), Overlap: make([][]int, len(runs)), Judged: make([]int, len(runs))}
+		ranked := make([][]eval.Entry, len(runs))
 		for i, r := range runs {
 			tp.Overlap[i] = make([]int, len(runs))
-			rk := r.Ranking(topic)
-			if rk == nil {
-				continue
+			if rk := r.Ranking(topic); rk != nil {
+				ranked[i] = rk.Entries
+				if !slices.IsSortedFunc(ranked[i], eval.CompareEntries) {
+					ranked[i] = slices.Clone(ranked[i])
+					eval.SortEntries(ranked[i])
+				}
 			}
-			entries := rk.Entries
-			if !slices.IsSortedFunc(entries, eval.CompareEntries) {
-				entries = slices.Clone(entries)
-				eval.SortEntries(entries)
-			}
-			for _, e := range entries[:min(opts.Depth, len(entries))] {
-				from[e.Doc] = append(from[e.Doc], i)
+		}
+		from := p.candidates(ranked, &tp) // pool_priority.go: document → the runs that pooled it
+		for _, rs := range from {
+			for _, i := range rs {
 				tp.Contributed[i]++
 			}
 		}
+		for i, entries := range ranked {
+			for _, e := range entries[:min(p.JudgedK, len(entries))] {
+				if _, ok := from[e.Doc]; ok {
+					tp.Judged[i]++
+				}
+			}
+		}
 		tp.Docs = eval.SortedKeys(from)
+		tp.pooledBy = from
 		for _, d := range tp.Docs {
 			rs := from[d]
 			if len(rs) == 1 {

@@ -106,6 +106,12 @@ type Leaderboard struct {
 type Run struct {
 	Tag  string
 	File string
+	// Description is the run's system description (its <SYSDESC> line);
+	// Team the team that submitted it, when known (a submission store, a
+	// run name pattern). Compute copies Description from the run; the
+	// caller sets Team.
+	Description string
+	Team        string
 	// Rank is 1 + the number of runs with a strictly better mean of the
 	// sort measure (equal means share a rank); runs whose sort measure is
 	// undefined on every topic come last and share the rank after the
@@ -395,7 +401,7 @@ func Compute(q *eval.Qrels, results []*measure.Result, opt Options) (*Leaderboar
 	}
 	for d, ci := range order {
 		res := canon[ci]
-		run := Run{Tag: res.Run.Tag, File: res.Run.File, Rank: 1}
+		run := Run{Tag: res.Run.Tag, File: res.Run.File, Description: res.Run.Description, Rank: 1}
 		for e := range d {
 			if better(key[order[e]].Mean, key[ci].Mean) < 0 {
 				run.Rank++

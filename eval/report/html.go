@@ -34,6 +34,7 @@ func WriteLeaderboardHTML(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderbo
 
 type htmlPage struct {
 	Summary, Method, Timestamp string
+	Describe                   bool // team and description columns
 	Constraint                 string
 	Alpha, Level               string
 	Colours                    struct{ Mean, T, Bootstrap template.CSS }
@@ -50,9 +51,10 @@ type htmlHead struct {
 }
 
 type htmlRow struct {
-	Rank  int
-	Tag   string
-	Cells []htmlMean
+	Rank              int
+	Tag               string
+	Team, Description string
+	Cells             []htmlMean
 }
 
 // htmlMean is a mean as the overview shows it; V is the exact value the
@@ -130,7 +132,7 @@ func betterAttr(m *leaderboard.Measure) string {
 func newHTMLPage(lb *leaderboard.Leaderboard, opt LeaderboardOptions) (*htmlPage, error) {
 	page := &htmlPage{
 		Summary: summary(lb), Method: method(lb), Timestamp: opt.Timestamp, Constraint: lb.Constraint,
-		Alpha: fmtAlpha(lb.Alpha), Level: fmtLevel(lb.Level), Notes: notes(lb),
+		Alpha: fmtAlpha(lb.Alpha), Level: fmtLevel(lb.Level), Notes: notes(lb), Describe: describeRuns(lb, opt),
 	}
 	page.Colours.Mean, page.Colours.T, page.Colours.Bootstrap = cssColour(colourMean), cssColour(colourT), cssColour(colourBootstrap)
 	noiseSection, err := noiseHTML(lb)
@@ -147,7 +149,7 @@ func newHTMLPage(lb *leaderboard.Leaderboard, opt LeaderboardOptions) (*htmlPage
 		page.Heads = append(page.Heads, htmlHead{ID: "m" + strconv.Itoa(mi+1), Name: m.Name, Better: betterAttr(m), Arrow: arrow})
 	}
 	for d, r := range lb.Runs {
-		row := htmlRow{Rank: r.Rank, Tag: r.Tag}
+		row := htmlRow{Rank: r.Rank, Tag: r.Tag, Team: r.Team, Description: r.Description}
 		for mi := range lb.Measures {
 			rs := lb.Measures[mi].Runs[d]
 			c := cell(rs.Mean, fmtMean(rs.Mean))
@@ -289,10 +291,10 @@ ul.notes { font-size: .85rem; color: #444; }
 <h2 id="leaderboard">Leaderboard</h2>
 <div class="scroll">
 <table class="sortable" id="leaderboard-table">
-<thead><tr><th data-sort="num" data-better="low">rank</th><th class="l" data-sort="text">run</th>{{range .Heads}}<th data-sort="num" data-better="{{.Better}}">{{.Name}} {{.Arrow}}</th>{{end}}</tr></thead>
+<thead><tr><th data-sort="num" data-better="low">rank</th><th class="l" data-sort="text">run</th>{{range .Heads}}<th data-sort="num" data-better="{{.Better}}">{{.Name}} {{.Arrow}}</th>{{end}}{{if .Describe}}<th class="l" data-sort="text">team</th><th class="l" data-sort="text">description</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Rows}}
-<tr><td data-v="{{.Rank}}">{{.Rank}}</td><td class="l" data-v="{{.Tag}}">{{.Tag}}</td>{{range .Cells}}<td data-v="{{.V}}">{{if .Best}}<span class="best">{{.Mean}}</span>{{else}}{{.Mean}}{{end}}{{if .Letters}}<sup class="letters">{{.Letters}}</sup>{{end}}{{if .Dagger}}<span class="dagger" title="significantly different from the best run">†</span>{{end}}<br><small>{{.CI}}</small></td>{{end}}</tr>
+<tr><td data-v="{{.Rank}}">{{.Rank}}</td><td class="l" data-v="{{.Tag}}"{{if .Description}} title="{{.Description}}"{{end}}>{{.Tag}}</td>{{range .Cells}}<td data-v="{{.V}}">{{if .Best}}<span class="best">{{.Mean}}</span>{{else}}{{.Mean}}{{end}}{{if .Letters}}<sup class="letters">{{.Letters}}</sup>{{end}}{{if .Dagger}}<span class="dagger" title="significantly different from the best run">†</span>{{end}}<br><small>{{.CI}}</small></td>{{end}}{{if $.Describe}}<td class="l" data-v="{{.Team}}">{{.Team}}</td><td class="l" data-v="{{.Description}}">{{.Description}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>

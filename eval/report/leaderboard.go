@@ -20,6 +20,10 @@ type LeaderboardOptions struct {
 	// made. Reports carry no time otherwise, so that the same inputs and
 	// seed give byte-identical output.
 	Timestamp string
+	// Describe shows each run's team and system description even when no
+	// run has one (they are shown anyway when some run has; see
+	// describeRuns).
+	Describe bool
 }
 
 // LeaderboardWriter writes a leaderboard in one format.
@@ -270,9 +274,13 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 	}
 	bw.WriteString("\n")
 
+	describe := describeRuns(lb, opt)
 	header := []string{"rank", "run"}
 	for _, m := range lb.Measures {
 		header = append(header, m.Name)
+	}
+	if describe {
+		header = append(header, "team", "description")
 	}
 	t := NewTable(bw)
 	t.Header(header)
@@ -280,6 +288,9 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 		row := []string{strconv.Itoa(r.Rank), r.Tag}
 		for _, m := range lb.Measures {
 			row = append(row, cellMean(m.Runs[d]))
+		}
+		if describe {
+			row = append(row, r.Team, clipDescription(r.Description))
 		}
 		if err := t.Append(row); err != nil {
 			return err
@@ -383,7 +394,10 @@ type leaderboardCSVRow struct {
 // mean is the best and whether the run differs significantly from the best
 // run (randomisation test, Holm, p < α). Numbers are exact; an empty
 // field is undefined. Pairwise statistics are in the json format.
-func WriteLeaderboardCSV(w io.Writer, lb *leaderboard.Leaderboard, _ LeaderboardOptions) error {
+func WriteLeaderboardCSV(w io.Writer, lb *leaderboard.Leaderboard, opt LeaderboardOptions) error {
+	if describeRuns(lb, opt) {
+		return writeLeaderboardCSVDescribed(w, lb)
+	}
 	var rows []leaderboardCSVRow
 	for d, r := range lb.Runs {
 		for _, m := range lb.Measures {
@@ -453,6 +467,7 @@ func WriteLeaderboardMarkdown(w io.Writer, lb *leaderboard.Leaderboard, opt Lead
 		fmt.Fprintf(bw, "\nGenerated %s.\n", opt.Timestamp)
 	}
 	bw.WriteString("\n")
+	describe := describeRuns(lb, opt)
 	cells := []string{"rank", "run"}
 	aligns := "rl"
 	for _, m := range lb.Measures {
@@ -463,12 +478,19 @@ func WriteLeaderboardMarkdown(w io.Writer, lb *leaderboard.Leaderboard, opt Lead
 		cells = append(cells, mdEscape(m.Name)+arrow)
 		aligns += "r"
 	}
+	if describe {
+		cells = append(cells, "team", "description")
+		aligns += "ll"
+	}
 	mdRow(bw, cells...)
 	mdAlign(bw, aligns)
 	for d, r := range lb.Runs {
 		cells := []string{strconv.Itoa(r.Rank), mdEscape(r.Tag)}
 		for _, m := range lb.Measures {
 			cells = append(cells, mdMean(m.Runs[d]))
+		}
+		if describe {
+			cells = append(cells, mdEscape(r.Team), mdEscape(r.Description))
 		}
 		mdRow(bw, cells...)
 	}

@@ -49,10 +49,12 @@ type jsonLeaderboard struct {
 }
 
 type jsonRun struct {
-	Rank    int      `json:"rank"`
-	Run     string   `json:"run"`
-	File    string   `json:"file"`
-	Missing []string `json:"missing_topics"`
+	Rank        int      `json:"rank"`
+	Run         string   `json:"run"`
+	File        string   `json:"file"`
+	Team        string   `json:"team,omitempty"`
+	Description string   `json:"description,omitempty"`
+	Missing     []string `json:"missing_topics"`
 }
 
 type jsonMeasure struct {
@@ -180,7 +182,7 @@ func WriteLeaderboardJSON(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderbo
 	tags := make([]string, len(lb.Runs))
 	for d, r := range lb.Runs {
 		tags[d] = r.Tag
-		out.Runs = append(out.Runs, jsonRun{Rank: r.Rank, Run: r.Tag, File: r.File, Missing: orEmpty(r.Missing)})
+		out.Runs = append(out.Runs, jsonRun{Rank: r.Rank, Run: r.Tag, File: r.File, Team: r.Team, Description: r.Description, Missing: orEmpty(r.Missing)})
 	}
 	for mi := range lb.Measures {
 		m := &lb.Measures[mi]

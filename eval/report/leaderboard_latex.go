@@ -59,7 +59,12 @@ func WriteLeaderboardLaTeX(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 	}
 	bw.WriteString("% requires \\usepackage{booktabs}\n")
 	bw.WriteString("\\begin{table}[t]\n\\centering\n")
-	fmt.Fprintf(bw, "\\begin{tabular}{rl%s}\n\\toprule\n", strings.Repeat("r", len(lb.Measures)))
+	describe := describeRuns(lb, opt)
+	describeCols := ""
+	if describe {
+		describeCols = "lp{0.3\\linewidth}"
+	}
+	fmt.Fprintf(bw, "\\begin{tabular}{rl%s%s}\n\\toprule\n", strings.Repeat("r", len(lb.Measures)), describeCols)
 	bw.WriteString("Rank & Run")
 	for _, m := range lb.Measures {
 		arrow := `$\uparrow$`
@@ -68,11 +73,17 @@ func WriteLeaderboardLaTeX(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 		}
 		fmt.Fprintf(bw, " & %s %s", latexEscape(m.Name), arrow)
 	}
+	if describe {
+		bw.WriteString(" & Team & Description")
+	}
 	bw.WriteString(" \\\\\n\\midrule\n")
 	for d, r := range lb.Runs {
 		bw.WriteString(strconv.Itoa(r.Rank) + " & " + latexEscape(r.Tag))
 		for _, m := range lb.Measures {
 			bw.WriteString(" & " + latexMean(m.Runs[d]))
+		}
+		if describe {
+			bw.WriteString(" & " + latexEscape(r.Team) + " & " + latexEscape(r.Description))
 		}
 		bw.WriteString(" \\\\\n")
 	}

@@ -1,0 +1,76 @@
+package report
+
+import (
+	"io"
+
+	"github.com/gocarina/gocsv"
+
+	"github.com/ntcir-pmr/mreval/eval/leaderboard"
+)
+
+// describeRuns says whether a leaderboard shows each run's team and system
+// description: when asked (LeaderboardOptions.Describe) or when some run
+// has either. A board of runs without them looks as it always did.
+func describeRuns(lb *leaderboard.Leaderboard, opt LeaderboardOptions) bool {
+	if opt.Describe {
+		return true
+	}
+	for _, r := range lb.Runs {
+		if r.Team != "" || r.Description != "" {
+			return true
+		}
+	}
+	return false
+}
+
+// maxTableDescription is the most runes of a description the text table
+// shows; the other formats show it whole.
+const maxTableDescription = 60
+
+// clipDescription shortens a description for the text table.
+func clipDescription(d string) string {
+	r := []rune(d)
+	if len(r) <= maxTableDescription {
+		return d
+	}
+	return string(r[:maxTableDescription-1]) + "…"
+}
+
+// leaderboardCSVRowDescribed is leaderboardCSVRow with the run's team and
+// description after its name.
+type leaderboardCSVRowDescribed struct {
+	Rank           int    `csv:"rank"`
+	Run            string `csv:"run"`
+	Team           string `csv:"team"`
+	Description    string `csv:"description"`
+	Measure        string `csv:"measure"`
+	HigherIsBetter bool   `csv:"higher_is_better"`
+	Mean           string `csv:"mean"`
+	TLower         string `csv:"t_lower"`
+	TUpper         string `csv:"t_upper"`
+	BootLower      string `csv:"bootstrap_lower"`
+	BootUpper      string `csv:"bootstrap_upper"`
+	Topics         int    `csv:"topics"`
+	Undefined      int    `csv:"undefined"`
+	Letters        string `csv:"hsd_letters"`
+	Best           bool   `csv:"best"`
+	WorseThanBest  bool   `csv:"worse_than_best"`
+}
+
+func writeLeaderboardCSVDescribed(w io.Writer, lb *leaderboard.Leaderboard) error {
+	var rows []leaderboardCSVRowDescribed
+	for d, r := range lb.Runs {
+		for _, m := range lb.Measures {
+			rs := m.Runs[d]
+			rows = append(rows, leaderboardCSVRowDescribed{
+				Rank: r.Rank, Run: r.Tag, Team: r.Team, Description: r.Description, Measure: m.Name, HigherIsBetter: m.HigherIsBetter,
+				Mean:   exactNumber(rs.Mean),
+				TLower: exactNumber(rs.T.Lower), TUpper: exactNumber(rs.T.Upper),
+				BootLower: exactNumber(rs.Bootstrap.Lower), BootUpper: exactNumber(rs.Bootstrap.Upper),
+				Topics: rs.Topics, Undefined: rs.Undefined, Letters: rs.Letters,
+				Best: rs.Best, WorseThanBest: rs.WorseThanBest,
+			})
+		}
+	}
+	return gocsv.Marshal(rows, w)
+}
