@@ -44,6 +44,7 @@ interrupted intakes left (staging directories, temporary files).`,
 				},
 				Action: intakeVerifyAction,
 			},
+			intakeSettingsCommand, // intake_settings.go
 		},
 	})
 }

@@ -68,6 +68,8 @@ Same inputs and --seed give byte-identical output.`,
 			&cli.Float64Flag{Name: "alpha", Value: leaderboard.DefaultAlpha, Usage: "significance level; confidence intervals are at 1 − alpha"},
 			&cli.StringFlag{Name: "scatter-run", Usage: "html: run whose scores are plotted against the true values (default: the top run)"},
 			&cli.BoolFlag{Name: "timestamp", Usage: "print the time the report was made (output then differs between calls)"},
+			&cli.BoolFlag{Name: "describe", Usage: "show each run's team and system description (shown anyway when some run has one)"},
+			runNameFlag,
 			leaderboardNoiseFlag, leaderboardNoNoiseFlag, leaderboardNoiseDrawsFlag,
 		}, append(constraintFlags(), listFlags()...)...)),
 		Action: leaderboardAction,
@@ -83,6 +85,7 @@ type lbInput struct {
 	qrelsName  string
 	topicsFrom string
 	limits     trecfmt.Limits // of reading the files (the limit flags)
+	teams      map[string]string // run tag → team, where known (leaderboard_describe.go)
 	judgedTop  float64        // measure.GradingScale of the qrels before restricting them
 }
 
@@ -175,6 +178,9 @@ func leaderboardAction(c *cli.Context) error {
 	}
 	bars.finish()
 	lb.Collection, lb.Qrels, lb.TopicsFrom = in.collection, in.qrelsName, in.topicsFrom
+	for i := range lb.Runs {
+		lb.Runs[i].Team = in.teams[lb.Runs[i].Tag]
+	}
 	if cons != nil {
 		// The noise ceilings are drawn over the whole pool; under a
 		// constraint they would answer another question, so they are left
@@ -194,7 +200,7 @@ func leaderboardAction(c *cli.Context) error {
 		lb.Scatter = leaderboard.NewScatter(in.qrels, in.runs[scatterRun], lb.Topics)
 	}
 
-	var opt report.LeaderboardOptions
+	opt := report.LeaderboardOptions{Describe: c.Bool("describe")}
 	if c.Bool("timestamp") {
 		opt.Timestamp = time.Now().UTC().Format(time.RFC3339)
 	}
@@ -313,11 +319,15 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 				continue
 			}
 			tag := s.Team + "/" + s.Tag
+			in.setTeam(tag, s.Team)
 			srcs = append(srcs, runSource{s.Path, func() (*eval.Run, error) {
 				// ReadRun refuses a run whose bytes are not those accepted.
 				run, err := s.ReadRun(lim)
 				if err == nil {
 					run.Tag = tag
+					if run.Description == "" {
+						run.Description = s.Description
+					}
 				}
 				return run, err
 			}})
@@ -365,6 +375,11 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 	}
 	if progress != nil {
 		progress(len(srcs), len(srcs))
+	}
+	if !c.IsSet("store") {
+		if err := in.teamsFromNames(c); err != nil {
+			return nil, err
+		}
 	}
 	return in, nil
 }

@@ -12,10 +12,8 @@ import (
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/assess"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 func init() {
@@ -32,9 +30,20 @@ assessor (0-3). Also written: judging-pool.tsv (the items to judge, for
 'mreval qrels from-judgments --judging-pool') and pool-stats.txt (the statistics
 printed here). Existing files are never overwritten. Assessor names have no '.'
 (it separates topic and assessor in the file name), and at most --max-sheets
-sheets are written.`,
+sheets are written.
+
+--depth 1:30,2:20,3:10 pools each run to the depth of its priority (runs of
+other priorities are left out); the priority comes from the run tag through
+--run-name (e.g. '{team}-B-{priority}'), or, with --store, from what intake
+recorded. --budget N keeps at most N documents per topic: those some run
+ranks highest (best rank in any pooled run, then the smaller priority, then
+docno). See docs/organizers.md.`,
 		Flags: withLimitFlags([]cli.Flag{
-			&cli.IntFlag{Name: "depth", Value: 20, Usage: "documents of each run's ranking of a topic that enter the pool"},
+			&cli.StringFlag{Name: "depth", Value: "20", Usage: "documents of each run's ranking of a topic that enter the pool, or per priority: 1:30,2:20,3:10"},
+			&cli.IntFlag{Name: "budget", Usage: "most documents judged per topic (0 = no cap)"},
+			runNameFlag,
+			&cli.StringFlag{Name: "store", Usage: "pool the current runs of this submission store (instead of RUN files)"},
+			&cli.StringFlag{Name: "task", Value: "B", Usage: "with --store: the subtask whose runs to pool"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the per-topic shuffle"},
 			&cli.StringFlag{Name: "assessors", Usage: "comma-separated assessor names: one sheet per topic and assessor"},
 			&cli.StringFlag{Name: "out", Usage: "directory to write the sheets to (required; created if needed)"},
@@ -49,11 +58,9 @@ func poolAction(c *cli.Context) error {
 	if out == "" {
 		return usagef("--out DIR is required")
 	}
-	if c.Int("depth") < 1 {
-		return usagef("--depth must be at least 1")
-	}
-	if c.NArg() == 0 {
-		return usagef("pool needs at least one RUN")
+	opts, err := poolOptionsFromFlags(c) // pool_priority.go
+	if err != nil {
+		return err
 	}
 	if c.Int("max-sheets") <= 0 {
 		return usagef("--max-sheets must be positive")
@@ -68,15 +75,11 @@ func poolAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	runs := make([]*eval.Run, c.NArg())
-	for i, p := range c.Args().Slice() {
-		r, err := trecfmt.ReadRunFile(p, lim)
-		if err != nil {
-			return err
-		}
-		runs[i] = r
+	runs, err := poolRuns(c, lim, &opts)
+	if err != nil {
+		return err
 	}
-	pooled, err := assess.Pool(runs, assess.PoolOptions{Depth: c.Int("depth"), Seed: c.Uint64("seed")})
+	pooled, err := assess.Pool(runs, opts)
 	if err != nil {
 		return err
 	}

@@ -47,6 +47,8 @@ func validationFlags() []cli.Flag {
 		&cli.StringFlag{Name: "topics", Usage: "topic list: the topics a run must rank, one per line"},
 		&cli.IntFlag{Name: "depth", Value: validate.DefaultDepth, Usage: "Subtask B: most documents per topic"},
 		&cli.IntFlag{Name: "max-per-kind", Value: validate.DefaultMaxPerKind, Usage: "problems shown per kind and file (0 = all)"},
+		&cli.BoolFlag{Name: "require-sysdesc", Usage: "the first line must be <SYSDESC>description of the system</SYSDESC>"},
+		runNameFlag,
 	}
 	// --max-size (kept as an alias of --max-bytes), --max-line and
 	// --max-gzip-ratio are the limit flags of every command, with the
@@ -97,6 +99,10 @@ func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
 		}
 	default:
 		return nil, usagef("no collection: give --collection NAME, or --pool FILE and --topics FILE (and --qrels FILE)")
+	}
+	rules.RequireSysdesc = c.Bool("require-sysdesc")
+	if rules.RunName, err = runNameFromFlags(c); err != nil {
+		return nil, err
 	}
 	v, err := validate.NewValidator(rules)
 	if err != nil {

@@ -52,6 +52,12 @@ type Collection struct {
 	// Note is what the collection is for, when a report built from it
 	// must say so (the synthetic Subtask B sample); "" otherwise.
 	Note string
+	// RunName is the run name pattern (validate.NamePattern) that runs
+	// submitted for the collection follow, e.g. "{team}-A-{priority}";
+	// validate, intake and pool use it unless --run-name is given. None of
+	// the shipped collections sets one: their reference runs are baselines,
+	// not team submissions.
+	RunName string
 
 	fsys fs.FS
 }

@@ -15,6 +15,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/eval/validate"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
@@ -32,6 +33,10 @@ type StoredRun struct {
 	SHA256    string
 	Size      int64
 	Submitted time.Time
+	// Description and Name are the entry's system description and what
+	// its tag says through the run name pattern (nil without one).
+	Description string
+	Name        *validate.NameParts
 
 	dir string // the store, absolute
 	rel string // Path relative to the store
@@ -66,6 +71,7 @@ func ListRuns(dir string) ([]StoredRun, error) {
 			Task: e.Task, Team: e.Team, Tag: e.Tag, Version: e.Version,
 			Path: f.abs(e.Normalised.Path), Original: f.abs(e.Original.Path),
 			SHA256: e.Normalised.SHA256, Size: e.Normalised.Size, Submitted: e.Time,
+			Description: e.Description, Name: e.Name,
 			dir: s.Dir, rel: e.Normalised.Path,
 		})
 	}
