@@ -8,12 +8,15 @@ retrieved but not judged, topics without relevant documents, fields after
 the run tag, odd spacing) are scored by a real trec_eval 9.0.8 binary with
 every measure of -m all_trec and every option mreval implements, in every
 syntax (-qc, -mmap, -l2, -M10, --measure=, long abbreviations, options
-after the operands), plus the refusals and their exit statuses. trec_eval's
-own test/ files are scored with its quicktest command lines. The expected
+after the operands), plus the refusals and their exit statuses. A larger
+pair shaped like trec_eval's own test/ files (big.qrels, big.run and a
+truncated big.trunc.run with fields after the run tag) is scored with the
+command lines of trec_eval's quicktest; trec_eval's own files are not
+copied (their licence is research, non-commercial only). The expected
 stdout and exit status of each command line go to testdata/treceval/; the
 Go test TestTrecEvalConformance replays them through `mreval trec_eval`.
 
-    python3 scripts/make_treceval_cases.py /path/to/trec_eval [/path/to/trec_eval-9.0.8/test]
+    python3 scripts/make_treceval_cases.py /path/to/trec_eval
 
 trec_eval 9.0.8 builds from ../shared/reference/ (see its README). Seeded:
 the same binary gives the same files.
@@ -28,21 +31,79 @@ from pathlib import Path
 
 OUT = Path(__file__).resolve().parent.parent / "testdata" / "treceval"
 
-# trec_eval's own test files and the quicktest command lines that use only
-# what mreval implements (not -R prefs/qrels_jg, not -Z).
-OWN_FILES = ["qrels.test", "qrels.rel_level", "results.test", "results.trunc"]
-OWN_CASES = [
-    ("own_out.test", ["own/qrels.test", "own/results.test"]),
-    ("own_out.test.a", ["-m", "all_trec", "own/qrels.test", "own/results.test"]),
-    ("own_out.test.aq", ["-m", "all_trec", "-q", "own/qrels.test", "own/results.test"]),
-    ("own_out.test.aqc", ["-m", "all_trec", "-q", "-c", "own/qrels.test", "own/results.trunc"]),
-    ("own_out.test.aqcM", ["-m", "all_trec", "-q", "-c", "-M100", "own/qrels.test", "own/results.trunc"]),
-    ("own_out.test.aql", ["-m", "all_trec", "-mrelstring.20", "-q", "-l2", "own/qrels.rel_level", "own/results.test"]),
-    ("own_out.test.meas_params", ["-q", "-miprec_at_recall..10,.20,.25,.75,.50", "-m", "P.5,7,3", "-m", "recall.20,2000",
+# The command lines of trec_eval's quicktest that use only what mreval
+# implements (not -R prefs/qrels_jg, not -Z), over the big_* files.
+BIG_CASES = [
+    ("big_out.test", ["cases/big.qrels", "cases/big.run"]),
+    ("big_out.test.a", ["-m", "all_trec", "cases/big.qrels", "cases/big.run"]),
+    ("big_out.test.aq", ["-m", "all_trec", "-q", "cases/big.qrels", "cases/big.run"]),
+    ("big_out.test.aqc", ["-m", "all_trec", "-q", "-c", "cases/big.qrels", "cases/big.trunc.run"]),
+    ("big_out.test.aqcM", ["-m", "all_trec", "-q", "-c", "-M100", "cases/big.qrels", "cases/big.trunc.run"]),
+    ("big_out.test.aql", ["-m", "all_trec", "-mrelstring.20", "-q", "-l2", "cases/big.qrels", "cases/big.run"]),
+    ("big_out.test.meas_params", ["-q", "-miprec_at_recall..10,.20,.25,.75,.50", "-m", "P.5,7,3", "-m", "recall.20,2000",
                                   "-m", "Rprec_mult.5.0,0.2,0.35", "-mutility.2,-1,0,0", "-m", "11pt_avg..25,.5,.75",
                                   "-mndcg.1=3,2=9,4=4.5", "-mndcg_cut.10,20,23.4", "-msuccess.2,5,20",
-                                  "own/qrels.test", "own/results.test"]),
+                                  "cases/big.qrels", "cases/big.run"]),
 ]
+
+
+def make_big(rng):
+    """A qrels/run pair shaped like trec_eval's test/ files, with its own RNG
+    so that the generated cases/ stay as they were.
+
+    Five topics of ~300 judgments (levels 0-4 and -1, so -l2 has two sides);
+    1000 retrieved per topic for four of them (the fifth is judged only, so
+    -c counts it), scores at three decimals (ties, which trec_eval breaks by
+    docno, some docnos prefixes of others). Lines are in docno order, as in
+    results.test: trec_eval ranks by score, not by line or rank field.
+    big.trunc.run keeps the 150 or 60 best of each topic, drops a topic and
+    adds fields after the run tag, as results.trunc does.
+    """
+    prefixes = ["FBIS3-", "FT941-", "LA010189-", "FR940202-2-"]
+    topics = ["401", "402", "403", "404", "405"]
+    qrel_lines, run_by_topic = [], {}
+    for ti, t in enumerate(topics):
+        docs = set()
+        while len(docs) < 1400:
+            d = rng.choice(prefixes) + str(rng.randint(0, 9999))
+            docs.add(d)
+            if rng.random() < 0.02:
+                docs.add(d + str(rng.randint(0, 9)))  # a docno and its prefix
+        docs = sorted(docs)
+        rng.shuffle(docs)
+        judged = {}
+        for d in docs[: rng.randint(270, 330)]:
+            r = rng.random()
+            judged[d] = -1 if r < 0.05 else 0 if r < 0.65 else 1 if r < 0.8 else 2 if r < 0.9 else 3 if r < 0.96 else 4
+        for d in sorted(judged):
+            qrel_lines.append(f"{t} 0 {d} {judged[d]}")
+        if t == "405":
+            continue  # judged, not retrieved
+        retrieved = [d for d in docs[:400] if d not in judged or rng.random() < 0.8]
+        retrieved += docs[400 : 400 + 1000 - len(retrieved)]
+        scores = {}
+        for d in retrieved:
+            s = rng.gauss(0, 1) + 0.5 * max(judged.get(d, 0), 0)
+            scores[d] = round(s, 3) if rng.random() < 0.9 else round(s, 1)
+        prefixed = [d for d in retrieved if d[:-1] in scores]
+        for d in prefixed[:3]:
+            scores[d] = scores[d[:-1]]  # tied with its prefix
+        ranked = sorted(retrieved, key=lambda d: (-scores[d], d))
+        rank = {d: i for i, d in enumerate(ranked, 1)}
+        run_by_topic[t] = [(d, rank[d], scores[d]) for d in sorted(retrieved)]
+    run_lines, trunc_lines = [], []
+    junk = ["more junk at", "end of lines.", "reserved for", "future use", "0 1", "x"]
+    for ti, (t, rows) in enumerate(run_by_topic.items()):
+        for d, r, s in rows:
+            run_lines.append(f"{t}\tQ0\t{d}\t{r}\t{s:10.6f}\tSTANDARD")
+        if t == "404":
+            continue  # in the run, not in the truncated run
+        keep = 150 if ti % 2 == 0 else 60
+        for d, r, s in sorted(rows, key=lambda row: row[1])[:keep]:
+            trunc_lines.append(f"{t}\tQ0\t{d}\t{r}\t{s:10.6f}\tSTANDARD {rng.choice(junk)}")
+    rng.shuffle(trunc_lines)
+    return ("\n".join(qrel_lines) + "\n", "\n".join(run_lines) + "\n",
+            "\n".join(trunc_lines) + "\n")
 
 
 def f32_neighbour(x):
@@ -158,16 +219,16 @@ def main():
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     binary = str(Path(sys.argv[1]).resolve())
-    own = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(binary).parent / "test"
     if OUT.exists():
         shutil.rmtree(OUT)
     (OUT / "cases").mkdir(parents=True)
-    (OUT / "own").mkdir()
     (OUT / "expected").mkdir()
-    for f in OWN_FILES:
-        shutil.copyfile(own / f, OUT / "own" / f)
+    qrels, run, trunc = make_big(random.Random(20260318))
+    (OUT / "cases/big.qrels").write_text(qrels)
+    (OUT / "cases/big.run").write_text(run)
+    (OUT / "cases/big.trunc.run").write_text(trunc)
 
-    cases = list(OWN_CASES)
+    cases = list(BIG_CASES)
     rng = random.Random(20261206)
     ncases = 34
     for i in range(ncases):

@@ -38,15 +38,16 @@ func loadTrecevalCases(t *testing.T) []trecevalCase {
 // casePath turns the operands of a case (relative to testdata/treceval)
 // into paths from this directory.
 func casePath(a string) string {
-	if strings.HasPrefix(a, "cases/") || strings.HasPrefix(a, "own/") {
+	if strings.HasPrefix(a, "cases/") {
 		return filepath.Join(trecevalCases, a)
 	}
 	return a
 }
 
 // TestTrecEvalConformance replays every command line trec_eval 9.0.8 was
-// run with (its own quicktest files, generated cases over every measure
-// of all_trec and every option, the refusals) through `mreval trec_eval`
+// run with (its quicktest command lines over the generated big_* files,
+// generated cases over every measure of all_trec and every option, the
+// refusals) through `mreval trec_eval`
 // in-process: the same stdout, byte for byte, and the same exit status.
 func TestTrecEvalConformance(t *testing.T) {
 	cases := loadTrecevalCases(t)
@@ -87,45 +88,66 @@ func firstDifference(want, got string) string {
 	return ""
 }
 
-// The pinned values of trec_eval's own test/ files, so that a regenerated
-// expected file that went wrong cannot pass unnoticed: the quicktest's
-// summary lines for map, gm_map, bpref and the 0.00 recall level.
-func TestTrecEvalOwnTestValues(t *testing.T) {
-	status, out, errOut := runCLI("trec_eval", "-m", "official", casePath("own/qrels.test"), casePath("own/results.test"))
-	require.Equal(t, 0, status, errOut)
-	for _, line := range []string{
-		"runid                 \tall\tSTANDARD\n",
-		"num_q                 \tall\t3\n",
-		"num_rel_ret           \tall\t131\n",
-		"map                   \tall\t0.1785\n",
-		"gm_map                \tall\t0.1051\n",
-		"bpref                 \tall\t0.1981\n",
-		"iprec_at_recall_0.00  \tall\t0.4665\n",
+// The summary lines trec_eval 9.0.8 printed for the quicktest-shaped
+// cases/big.* files (expected/big_out.test.out and big_out.test.aqc.out),
+// pinned here so that a regenerated expected file that went wrong cannot
+// pass unnoticed: the full run, and the truncated run with -c, where the
+// judged topics missing from the run (404, 405) count as zeros.
+func TestTrecEvalBigTestValues(t *testing.T) {
+	qrels := casePath("cases/big.qrels")
+	for _, c := range []struct {
+		args  []string
+		lines []string
+	}{
+		{[]string{"-m", "official", qrels, casePath("cases/big.run")}, []string{
+			"runid                 \tall\tSTANDARD\n",
+			"num_q                 \tall\t4\n",
+			"num_ret               \tall\t4000\n",
+			"num_rel_ret           \tall\t366\n",
+			"map                   \tall\t0.2337\n",
+			"gm_map                \tall\t0.2334\n",
+			"bpref                 \tall\t0.5379\n",
+			"iprec_at_recall_0.00  \tall\t1.0000\n",
+		}},
+		{[]string{"-c", "-m", "official", qrels, casePath("cases/big.trunc.run")}, []string{
+			"runid                 \tall\tSTANDARD\n",
+			"num_q                 \tall\t5\n",
+			"num_ret               \tall\t360\n",
+			"num_rel_ret           \tall\t101\n",
+			"map                   \tall\t0.0821\n",
+			"gm_map                \tall\t0.0030\n",
+			"bpref                 \tall\t0.1626\n",
+			"iprec_at_recall_0.00  \tall\t0.6000\n",
+		}},
 	} {
-		assert.Contains(t, out, line)
+		status, out, errOut := runCLI(append([]string{"trec_eval"}, c.args...)...)
+		require.Equal(t, 0, status, errOut)
+		for _, line := range c.lines {
+			assert.Contains(t, out, line, strings.Join(c.args, " "))
+		}
 	}
 }
 
 // A measure named twice: trec_eval mode keeps the first parameter list
 // (trec_eval 9.0.8's rule), eval keeps every value of both.
 func TestMeasureNamedTwice(t *testing.T) {
-	qrels, run := casePath("own/qrels.test"), casePath("own/results.test")
+	qrels, run := casePath("cases/big.qrels"), casePath("cases/big.run")
 	status, out, errOut := runCLI("trec_eval", "-m", "ndcg_cut.10", "-m", "ndcg_cut.5,100", qrels, run)
 	require.Equal(t, 0, status, errOut)
-	assert.Equal(t, "ndcg_cut_10           \tall\t0.3016\n", out)
+	assert.Equal(t, "ndcg_cut_10           \tall\t0.4662\n", out)
 	status, out, errOut = runCLI("eval", "-m", "ndcg_cut.10", "-m", "ndcg_cut.5,100", qrels, run)
 	require.Equal(t, 0, status, errOut)
-	assert.Equal(t, "ndcg_cut_10           \tall\t0.3016\n"+
-		"ndcg_cut_5            \tall\t0.2768\n"+
-		"ndcg_cut_100          \tall\t0.3916\n", out)
+	assert.Equal(t, "ndcg_cut_10           \tall\t0.4662\n"+
+		"ndcg_cut_5            \tall\t0.4719\n"+
+		"ndcg_cut_100          \tall\t0.4010\n", out)
 }
 
 // TestMain lets the test binary stand in for mreval when it is run through
-// a symlink named trec_eval (TestTrecEvalSymlink): main is
-// os.Exit(run(os.Args, ...)), so the dispatch on argv[0] is the same code,
-// without building mreval again.
+// a symlink named trec_eval (TestTrecEvalSymlink) or mreval (TestDocsRun):
+// main is os.Exit(run(os.Args, ...)), so the dispatch on argv[0] is the
+// same code, without building mreval again.
 func TestMain(m *testing.M) {
-	if filepath.Base(os.Args[0]) == "trec_eval" {
+	if name := filepath.Base(os.Args[0]); name == "trec_eval" || name == "mreval" {
 		os.Exit(run(os.Args, os.Stdout, os.Stderr))
 	}
 	os.Exit(m.Run())
@@ -145,7 +167,7 @@ func TestTrecEvalSymlink(t *testing.T) {
 	link := filepath.Join(t.TempDir(), "trec_eval")
 	require.NoError(t, os.Symlink(bin, link))
 	cases := loadTrecevalCases(t)
-	for _, name := range []string{"own_out.test.meas_params", "err_unknown_measure"} {
+	for _, name := range []string{"big_out.test.meas_params", "err_unknown_measure"} {
 		var c trecevalCase
 		for _, x := range cases {
 			if x.Name == name {
