@@ -8,9 +8,14 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"regexp"
+	"runtime/debug"
 	"sort"
+	"strings"
 
 	"github.com/urfave/cli/v2"
+
+	"github.com/ntcir-pmr/mreval/internal/suggest"
 )
 
 // commands is filled by the init functions of the subcommand files, so that
@@ -30,6 +35,22 @@ func newApp(stdout, stderr io.Writer) *cli.App {
 		Writer:               stdout,
 		ErrWriter:            stderr,
 		EnableBashCompletion: true,
+		// cli's own version flag prints "mreval version X" through a
+		// package-level printer; ours prints the same line as `mreval version`.
+		HideVersion: true,
+		Flags: []cli.Flag{&cli.BoolFlag{
+			Name: "version", Usage: "print the module version and source revision (as `mreval version`)",
+		}},
+		Action: func(c *cli.Context) error {
+			if c.Bool("version") {
+				_, err := fmt.Fprintln(c.App.Writer, versionLine(debug.ReadBuildInfo()))
+				return err
+			}
+			if c.Args().Present() { // run's checkCommandPath reports these first
+				return unknownCommand(c.Args().First(), c.App.Commands, "")
+			}
+			return cli.ShowAppHelp(c)
+		},
 		// -m ndcg_cut.5,10 is one measure with two cutoffs, as in trec_eval.
 		DisableSliceFlagSeparator: true,
 		// Errors are printed once, by run, with the exit code they carry.
@@ -46,11 +67,118 @@ func setUsageErrors(cmds []*cli.Command) {
 	for _, c := range cmds {
 		if c.OnUsageError == nil {
 			c.OnUsageError = func(_ *cli.Context, err error, _ bool) error {
-				return usageError{fmt.Errorf("%v (see 'mreval help %s')", err, c.FullName())}
+				return usageError{fmt.Errorf("%v%s (see 'mreval help %s')", err, flagSuggestion(err, c.Flags), c.FullName())}
 			}
 		}
 		setUsageErrors(c.Subcommands)
 	}
+}
+
+// undefinedFlag finds the flag name in the flag package's error for a flag
+// the command does not define.
+var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
+
+// flagSuggestion is "; did you mean --qrels?" for a mistyped flag name close
+// to one the command defines, or "".
+func flagSuggestion(err error, flags []cli.Flag) string {
+	m := undefinedFlag.FindStringSubmatch(err.Error())
+	if m == nil {
+		return ""
+	}
+	var names []string
+	for _, f := range flags {
+		names = append(names, f.Names()...)
+	}
+	names = append(names, "help")
+	close := suggest.Closest(m[1], names, 3)
+	if len(close) == 0 {
+		return ""
+	}
+	for i, n := range close {
+		close[i] = dashes(n) + n
+	}
+	return "; did you mean " + strings.Join(close, " or ") + "?"
+}
+
+// dashes is how the help text spells a flag: -o, --output.
+func dashes(name string) string {
+	if len(name) == 1 {
+		return "-"
+	}
+	return "--"
+}
+
+// flagInError finds a flag name in the flag package's messages, which always
+// spell it with one dash ("flag provided but not defined: -qrels").
+var flagInError = regexp.MustCompile(`(not defined: |needs an argument: |for flag |value "[^"]*" for )-([^\s:;=]+)`)
+
+// echoFlagsAsTyped respells the flag an error names the way the user typed
+// it (--qrels stays --qrels), so the message matches the command line.
+func echoFlagsAsTyped(msg string, args []string) string {
+	return flagInError.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := flagInError.FindStringSubmatch(m)
+		name := sub[2]
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			bare := strings.TrimLeft(a, "-")
+			if before, _, _ := strings.Cut(bare, "="); before == name && len(a) > len(bare) {
+				return sub[1] + a[:len(a)-len(bare)] + name
+			}
+		}
+		return m
+	})
+}
+
+// checkCommandPath reports a command name that names no command: `mreval
+// leaderbord` or `mreval baseline estimat` or `mreval help evl`. It walks the
+// command path as cli does and stops at the first flag, or at a command that
+// takes arguments of its own.
+func checkCommandPath(args []string, cmds []*cli.Command) error {
+	parent := ""
+	for i := 0; i < len(args); i++ {
+		name := args[i]
+		if strings.HasPrefix(name, "-") {
+			return nil
+		}
+		if parent == "" && (name == "help" || name == "h") {
+			if i+1 < len(args) && !strings.HasPrefix(args[i+1], "-") && findCommand(cmds, args[i+1]) == nil {
+				return unknownCommand(args[i+1], cmds, "")
+			}
+			return nil
+		}
+		cmd := findCommand(cmds, name)
+		if cmd == nil {
+			return unknownCommand(name, cmds, parent)
+		}
+		if len(cmd.Subcommands) == 0 || cmd.Action != nil {
+			return nil
+		}
+		parent = strings.TrimSpace(parent + " " + name)
+		cmds = cmd.Subcommands
+	}
+	return nil
+}
+
+// unknownCommand is the usage error for a command name that names nothing,
+// with the nearest names when there are any.
+func unknownCommand(name string, cmds []*cli.Command, parent string) error {
+	var names []string
+	for _, c := range cmds {
+		if !c.Hidden {
+			names = append(names, c.Name)
+		}
+	}
+	if parent == "" {
+		names = append(names, "help")
+	}
+	full := strings.TrimSpace("mreval " + parent)
+	msg := fmt.Sprintf("unknown command %q for '%s'", name, full)
+	if close := suggest.Closest(name, names, 3); len(close) > 0 {
+		msg += "; did you mean " + suggest.Phrase(close) + "?"
+	}
+	return usageError{fmt.Errorf("%s (see '%s --help')", msg, full)}
 }
 
 // usageError marks a bad invocation (exit status 2), as opposed to bad input
@@ -79,6 +207,12 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 		return trecEvalMain(trecArgs, stdout, stderr)
 	}
 	app := newApp(stdout, stderr)
+	if len(args) > 1 {
+		if err := checkCommandPath(args[1:], app.Commands); err != nil {
+			fmt.Fprintf(stderr, "mreval: %v\n", err)
+			return 2
+		}
+	}
 	err := app.Run(permuteArgs(args, app.Commands))
 	if err == nil {
 		return 0
@@ -87,7 +221,7 @@ func run(args []string, stdout, stderr io.Writer) (status int) {
 	var ue usageError
 	switch {
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "mreval: %v\n", err)
+		fmt.Fprintf(stderr, "mreval: %s\n", echoFlagsAsTyped(err.Error(), args))
 		return 2
 	case errors.As(err, &ec):
 		if msg := err.Error(); msg != "" {
