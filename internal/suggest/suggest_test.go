@@ -20,7 +20,7 @@ func TestDistance(t *testing.T) {
 		{"leaderbord", "leaderboard", 3, 1},
 		{"evla", "eval", 3, 1}, // a swap of adjacent letters is one edit
 		{"trian", "train", 3, 1},
-		{"ca", "abc", 3, 3},    // optimal string alignment, not full Damerau (which says 2)
+		{"ca", "abc", 3, 3},       // optimal string alignment, not full Damerau (which says 2)
 		{"abc", "abcdefgh", 2, 3}, // length gap alone exceeds the limit
 		{strings.Repeat("a", 1<<20), strings.Repeat("a", 300), 3, 0}, // compared on 256 bytes
 	} {
