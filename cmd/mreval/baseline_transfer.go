@@ -13,6 +13,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 func init() {
@@ -158,10 +159,24 @@ func baselineEstimateAction(c *cli.Context) error {
 	}
 	score, err := est.Score(in)
 	if err != nil {
-		return err
+		// The estimator knows its matrices, not their files: name the inputs.
+		return fmt.Errorf("%s on %s: %w", est.Name, estimateInputNames(c), err)
 	}
 	_, err = fmt.Fprintln(c.App.Writer, strconv.FormatFloat(score, 'g', -1, 64))
 	return err
+}
+
+// estimateInputNames lists the input files given to baseline estimate, for
+// an error that arises from their values together rather than from one
+// file's syntax.
+func estimateInputNames(c *cli.Context) string {
+	var names []string
+	for _, flag := range []string{"features", "labels", "targets", "probs"} {
+		if p := c.String(flag); p != "" {
+			names = append(names, safetext.Name(p))
+		}
+	}
+	return strings.Join(names, ", ")
 }
 
 func baselineSampleAction(c *cli.Context) error {

@@ -38,6 +38,7 @@ func TestParseSheetErrors(t *testing.T) {
 				`s.csv:10: grade "-1" of i for topic t1 is not an integer from 0 to 3`,
 			}},
 		{"quotes", "topic,lora_id,assessor,grade\nt1,\"a,ann,3\n", []string{`s.csv:2:13: extraneous or missing " in quoted-field`}},
+		{"control", "topic,lora_id,assessor,grade\nt1,a,sim\x1b[31m-a,1\n", []string{`s.csv:2: assessor "sim\x1b[31m-a" contains a control character`}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

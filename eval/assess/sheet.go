@@ -148,6 +148,9 @@ func ParseSheet(name string, data []byte, maxGrade int) ([]Judgment, error) {
 			case strings.IndexFunc(v, unicode.IsSpace) >= 0:
 				probs = append(probs, fmt.Sprintf("%s:%d: %s %q contains white space", name, line, SheetHeader[i], v))
 				bad = true
+			case strings.IndexFunc(v, unicode.IsControl) >= 0:
+				probs = append(probs, fmt.Sprintf("%s:%d: %s %q contains a control character", name, line, SheetHeader[i], v))
+				bad = true
 			}
 			*dst = v
 		}

@@ -1,6 +1,9 @@
 package trecfmt
 
 import (
+	"unicode"
+	"unicode/utf8"
+
 	"github.com/ntcir-pmr/mreval/eval"
 )
 
@@ -23,6 +26,10 @@ func ReadIDList(src *Source, lim Limits) ([]string, error) {
 		if len(f) != 1 {
 			return errorf(src.Name, s.Line(), s.FieldColumn(1), "fields",
 				"expected one identifier per line, found %d fields", len(f))
+		}
+		if col := badIDByte(f[0]); col >= 0 {
+			return errorf(src.Name, s.Line(), s.FieldColumn(0)+col, "id",
+				"the identifier is not valid UTF-8 text or holds a control character")
 		}
 		id := string(f[0])
 		if prev, dup := seen[id]; dup {
@@ -79,4 +86,18 @@ func filterTopics(ts []string, keep map[string]bool) []string {
 		}
 	}
 	return out
+}
+
+// badIDByte returns the offset of the first byte of id that is not part of
+// printable UTF-8 text, or -1: an identifier is echoed in messages and
+// written to files, so it must not carry escapes or invalid bytes.
+func badIDByte(id []byte) int {
+	for i := 0; i < len(id); {
+		r, size := utf8.DecodeRune(id[i:])
+		if r == utf8.RuneError && size <= 1 || unicode.IsControl(r) {
+			return i
+		}
+		i += size
+	}
+	return -1
 }

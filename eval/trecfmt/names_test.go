@@ -1,6 +1,7 @@
 package trecfmt
 
 import (
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,4 +34,27 @@ func TestErrorsQuoteFileNames(t *testing.T) {
 	_, oerr := Open(filepath.Join(dir, "missing\x1b"), DefaultLimits)
 	require.Error(t, oerr)
 	assert.Contains(t, oerr.Error(), `missing\x1b": cannot open`)
+}
+
+// An identifier in a list (topics, pool) is echoed in messages and written
+// to files: invalid UTF-8 and control characters are refused at their column.
+func TestReadIDListRefusesUnprintableIDs(t *testing.T) {
+	tests := []struct{ name, text, want string }{
+		{"invalid UTF-8", "ok\n  ab\xffc\n", "topics:2:5: the identifier is not valid UTF-8 text or holds a control character"},
+		{"escape", "\x1b[31mred\n", "topics:1:1: the identifier is not valid UTF-8 text or holds a control character"},
+		{"DEL", "a\x7f\n", "topics:1:2: the identifier is not valid UTF-8 text or holds a control character"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			src, err := NewSource("topics", io.NopCloser(strings.NewReader(tc.text)), DefaultLimits)
+			require.NoError(t, err)
+			_, err = ReadIDList(src, DefaultLimits)
+			assert.EqualError(t, err, tc.want)
+		})
+	}
+	src, err := NewSource("topics", io.NopCloser(strings.NewReader("café\nT01\n")), DefaultLimits)
+	require.NoError(t, err)
+	ids, err := ReadIDList(src, DefaultLimits)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"café", "T01"}, ids)
 }
