@@ -35,7 +35,7 @@ func init() {
 	register(&cli.Command{
 		Name:      "leaderboard",
 		Usage:     "rank runs with confidence intervals, significance tests and effect sizes",
-		ArgsUsage: "[RUN...]",
+		ArgsUsage: "[QRELS] [RUN...]",
 		Description: `Scores runs on a collection's test topics and ranks them by the first measure
 (or --sort), best first: regret, where lower is better, ranks ascending.
 Per run and measure: the mean over topics, t and percentile-bootstrap
@@ -47,7 +47,9 @@ compact letter display) and Sakai's ES_HSD. See docs/leaderboard.md.
 Without flags: collection ` + defaultCollection + `, its test topics, the runs of its runs
 directory, measures ` + strings.Join(leaderboardMeasures, " ") + `.
 Runs come from --runs DIR (every *.run and *.run.gz), --store DIR (the
-current runs of a submission store, named TEAM/TAG) or RUN files.
+current runs of a submission store, named TEAM/TAG) or RUN files. As in
+eval and trec_eval, the qrels may come first: leaderboard QRELS RUN...
+(a first file whose lines have a qrels line's four fields is the qrels).
 A run lacking a topic is scored on an empty ranking for it (and warned
 about), so that every run is averaged over the same topics.
 Same inputs and --seed give byte-identical output.`,
@@ -61,7 +63,7 @@ Same inputs and --seed give byte-identical output.`,
 			&cli.StringSliceFlag{Name: "m", Usage: "measure (repeatable; default: " + strings.Join(leaderboardMeasures, ", ") + ")"},
 			&cli.StringFlag{Name: "sort", Usage: "measure that orders the leaderboard (default: the first)"},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: strings.Join(report.LeaderboardFormats, "|")},
-			&cli.StringFlag{Name: "o", Usage: "write to this file (atomically) instead of standard output"},
+			outputFlag("write the board to this file (\"-\" = standard output, the default)"), oldOutputFlag(),
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the bootstrap, randomisation and HSD resampling"},
 			&cli.IntFlag{Name: "resamples", Value: stats.DefaultResamples, Usage: "B of the bootstrap intervals and of the randomisation tests"},
 			&cli.IntFlag{Name: "permutations", Value: stats.DefaultResamples, Usage: "B of the randomised Tukey HSD test"},
@@ -84,9 +86,9 @@ type lbInput struct {
 	collection string
 	qrelsName  string
 	topicsFrom string
-	limits     trecfmt.Limits // of reading the files (the limit flags)
+	limits     trecfmt.Limits    // of reading the files (the limit flags)
 	teams      map[string]string // run tag → team, where known (leaderboard_describe.go)
-	judgedTop  float64        // measure.GradingScale of the qrels before restricting them
+	judgedTop  float64           // measure.GradingScale of the qrels before restricting them
 }
 
 func leaderboardAction(c *cli.Context) error {
@@ -204,10 +206,15 @@ func leaderboardAction(c *cli.Context) error {
 	if c.Bool("timestamp") {
 		opt.Timestamp = time.Now().UTC().Format(time.RFC3339)
 	}
-	if out := c.String("o"); out != "" {
-		return fsutil.WriteFile(out, 0o644, func(w io.Writer) error { return write(w, lb, opt) })
+	out, err := outputName(c)
+	if err != nil {
+		return err
 	}
-	return write(c.App.Writer, lb, opt)
+	written, err := writeOutput(c, out, func(w io.Writer) error { return write(w, lb, opt) }, inputFiles(in)...)
+	if err == nil {
+		wrote(c, written, "the leaderboard")
+	}
+	return err
 }
 
 // leaderboardInput reads the qrels, the topic list and the runs named by
@@ -218,8 +225,11 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 		return nil, err
 	}
 	in := &lbInput{limits: lim}
+	if positionalQrels(c, lim) {
+		in.qrelsArg = c.Args().First()
+	}
 	sources := 0
-	for _, set := range []bool{c.IsSet("runs"), c.IsSet("store"), c.NArg() > 0} {
+	for _, set := range []bool{c.IsSet("runs"), c.IsSet("store"), len(in.runArgs(c)) > 0} {
 		if set {
 			sources++
 		}
@@ -233,7 +243,7 @@ func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
 
 	var coll *collection.Collection
 	var topics []string
-	if q := c.String("qrels"); q != "" {
+	if q := in.qrelsPath(c); q != "" {
 		if sources == 0 {
 			return nil, usagef("with --qrels, give the runs: --runs DIR, --store DIR or RUN files")
 		}

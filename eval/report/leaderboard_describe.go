@@ -2,6 +2,7 @@ package report
 
 import (
 	"io"
+	"strings"
 
 	"github.com/gocarina/gocsv"
 
@@ -74,3 +75,10 @@ func writeLeaderboardCSVDescribed(w io.Writer, lb *leaderboard.Leaderboard) erro
 	}
 	return gocsv.Marshal(rows, w)
 }
+
+// latexText is latexEscape for free text (a description): also the
+// characters that text-mode LaTeX would print as other glyphs (<, >, |
+// come out as ¡, ¿, — in the default OT1 encoding).
+func latexText(s string) string { return latexTextEscaper.Replace(latexEscape(s)) }
+
+var latexTextEscaper = strings.NewReplacer("<", `\textless{}`, ">", `\textgreater{}`, "|", `\textbar{}`)

@@ -83,7 +83,7 @@ func WriteLeaderboardLaTeX(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 			bw.WriteString(" & " + latexMean(m.Runs[d]))
 		}
 		if describe {
-			bw.WriteString(" & " + latexEscape(r.Team) + " & " + latexEscape(r.Description))
+			bw.WriteString(" & " + latexEscape(r.Team) + " & " + latexText(r.Description))
 		}
 		bw.WriteString(" \\\\\n")
 	}
