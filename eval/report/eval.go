@@ -16,6 +16,8 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // EvalOptions select what an eval report shows.
@@ -203,13 +205,13 @@ func WriteCSV(w io.Writer, results []*measure.Result, opt EvalOptions) error {
 			for i, topic := range r.Topics {
 				for c, col := range r.Columns {
 					if !col.Family.NoPerTopic {
-						rows = append(rows, csvRow{r.Run.Tag, topic, col.Name, csvNumber(r.PerTopic[i][c], col.Family.Integer)})
+						rows = append(rows, csvRow{safetext.CSVCell(r.Run.Tag), safetext.CSVCell(topic), col.Name, csvNumber(r.PerTopic[i][c], col.Family.Integer)})
 					}
 				}
 			}
 		}
 		for c, col := range r.Columns {
-			rows = append(rows, csvRow{r.Run.Tag, "all", col.Name, csvNumber(r.All[c], col.Family.Integer)})
+			rows = append(rows, csvRow{safetext.CSVCell(r.Run.Tag), "all", col.Name, csvNumber(r.All[c], col.Family.Integer)})
 		}
 	}
 	return gocsv.Marshal(rows, w)

@@ -11,6 +11,8 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // LeaderboardOptions select what a leaderboard report shows beyond the
@@ -403,7 +405,7 @@ func WriteLeaderboardCSV(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderboa
 		for _, m := range lb.Measures {
 			rs := m.Runs[d]
 			rows = append(rows, leaderboardCSVRow{
-				Rank: r.Rank, Run: r.Tag, Measure: m.Name, HigherIsBetter: m.HigherIsBetter,
+				Rank: r.Rank, Run: safetext.CSVCell(r.Tag), Measure: m.Name, HigherIsBetter: m.HigherIsBetter,
 				Mean:   exactNumber(rs.Mean),
 				TLower: exactNumber(rs.T.Lower), TUpper: exactNumber(rs.T.Upper),
 				BootLower: exactNumber(rs.Bootstrap.Lower), BootUpper: exactNumber(rs.Bootstrap.Upper),

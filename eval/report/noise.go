@@ -10,6 +10,8 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/ntcir-pmr/mreval/eval/noise"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // NoiseFormats are the formats of `mreval noise`.
@@ -130,7 +132,7 @@ func WriteNoiseCSV(w io.Writer, r *noise.Report) error {
 	topics := append(append([]noise.TopicReport(nil), r.Topics...), r.All)
 	var rows []noiseCSVRow
 	row := func(system string, tr noise.TopicReport, m int, score float64, s noise.Summary) noiseCSVRow {
-		return noiseCSVRow{system, tr.ID, tr.SeedRuns, csvNumber(tr.Sigma, false), csvNumber(tr.SigmaMAD, false),
+		return noiseCSVRow{safetext.CSVCell(system), safetext.CSVCell(tr.ID), tr.SeedRuns, csvNumber(tr.Sigma, false), csvNumber(tr.SigmaMAD, false),
 			r.Measures[m], csvNumber(score, false), summaryCSV(s.Mean, s), summaryCSV(s.Lo, s), summaryCSV(s.Hi, s)}
 	}
 	for _, tr := range topics {

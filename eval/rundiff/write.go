@@ -11,6 +11,8 @@ import (
 	"strconv"
 
 	"github.com/ntcir-pmr/mreval/eval/report"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // WriteTable writes one row per topic and a closing `all` row: identical
@@ -24,7 +26,7 @@ func WriteTable(w io.Writer, d *Diff) error {
 	t := report.NewTable(w)
 	t.Header(header)
 	for _, tp := range d.Topics {
-		row := []string{tp.Topic, yesNo(tp.Identical), itoa(tp.DocsA), itoa(tp.DocsB), itoa(tp.OnlyA), itoa(tp.OnlyB),
+		row := []string{safetext.CSVCell(tp.Topic), yesNo(tp.Identical), itoa(tp.DocsA), itoa(tp.DocsB), itoa(tp.OnlyA), itoa(tp.OnlyB),
 			itoa(tp.Moved), fixed(tp.Tau, "%.4f"), fixed(tp.ScoreDelta, "%.3g")}
 		for _, v := range tp.Delta {
 			row = append(row, fixed(v, "%+.4f"))
