@@ -21,6 +21,12 @@ func TestParseNumber(t *testing.T) {
 		{"1e-400", 0}, // underflow reads as 0, as with atof
 		{"0.1", 0.1},  // correctly rounded (ParseFloat's value)
 		{"1.7976931348623157e308", math.MaxFloat64},
+		// The short path (integer below 2^53, at most 22 decimals) and
+		// just past it.
+		{"37.407958", 37.407958}, {"-0.000", math.Copysign(0, -1)}, {"+12.", 12},
+		{"9007199254740991", 9007199254740991}, {"9007199254740993", 9007199254740992},
+		{"0.0000000000000000000001", 1e-22}, {"0.00000000000000000000001", 1e-23},
+		{"0.30000000000000004", 0.30000000000000004},
 	}
 	for _, tc := range accepted {
 		got, err := ParseNumber([]byte(tc.in))

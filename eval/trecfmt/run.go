@@ -9,6 +9,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 // RunLine is one parsed line of a run file. The byte slices alias the
@@ -234,7 +235,7 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 	lim = lim.WithDefaults()
 	s := NewScanner(src, lim)
 	run := &eval.Run{File: src.Name, ByID: map[string]*eval.Ranking{}}
-	strs := interner{}
+	docs := newDocStore()
 	var last *eval.Ranking
 	lastLen := 16
 	err := forEachDataLine(s, lim.MaxEntries, func() error {
@@ -251,7 +252,12 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 		if string(l.Tag) != run.LastTag {
 			run.LastTag = string(l.Tag)
 		}
-		r := run.ByID[string(l.Topic)]
+		r := last
+		// Runs list a topic's lines together: the topic of the previous
+		// line saves a map lookup on nearly every line.
+		if r == nil || string(l.Topic) != r.Topic {
+			r = run.ByID[string(l.Topic)]
+		}
 		if r == nil {
 			if len(run.ByID) >= lim.MaxTopics {
 				return topicLimitError(s, lim.MaxTopics)
@@ -281,24 +287,110 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 		if s.Line() > math.MaxInt32 {
 			return errorf(s.Name, s.Line(), 0, "size", "more than %d lines", math.MaxInt32)
 		}
-		r.Entries = append(r.Entries, eval.Entry{Doc: strs.get(l.Doc), Score: l.Score, Rank: int32(l.Rank), Line: int32(s.Line())})
+		r.Entries = append(r.Entries, eval.Entry{Score: l.Score, Rank: int32(l.Rank), Line: int32(s.Line())})
+		docs.set(r, len(r.Entries)-1, l.Doc)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	docs.flush()
 	run.Topics = eval.SortedKeys(run.ByID)
-	if err := finishRankings(run, len(strs)); err != nil {
+	if err := finishRankings(run); err != nil {
 		return nil, err
 	}
 	return run, nil
 }
 
+// docStore gives the entries of a run their docno strings without one
+// allocation per line. Docnos that recur (the task's runs rank the same
+// few thousand models for every topic) are interned; once the interner is
+// full and few docnos are found in it (MS MARCO: millions of passages, each
+// ranked for one or two topics), docnos are copied into an arena that
+// becomes one string per 64 KiB, sliced for each entry.
+type docStore struct {
+	interned map[string]string
+	// lookups and hits since the interner filled decide whether it is
+	// still worth a lookup per line.
+	lookups, hits int
+	skipIntern    bool
+	arena         []byte
+	pending       []pendingDoc // entries whose Doc is in arena
+}
+
+type pendingDoc struct {
+	r           *eval.Ranking
+	i, off, end int
+}
+
+const (
+	maxInterned = 1 << 16
+	arenaSize   = 1 << 16
+)
+
+func newDocStore() *docStore {
+	return &docStore{interned: map[string]string{}, arena: make([]byte, 0, arenaSize)}
+}
+
+// set gives entry i of r the docno b (which aliases the scanner's buffer).
+func (d *docStore) set(r *eval.Ranking, i int, b []byte) {
+	if !d.skipIntern {
+		if s, ok := d.interned[string(b)]; ok {
+			r.Entries[i].Doc = s
+			d.hits++
+			d.lookups++
+			return
+		}
+		if len(d.interned) < maxInterned {
+			s := string(b)
+			d.interned[s] = s
+			r.Entries[i].Doc = s
+			return
+		}
+		// Full: keep looking up only while at least one docno in four is
+		// found.
+		if d.lookups++; d.lookups == maxInterned {
+			d.skipIntern = d.hits < maxInterned/4
+			d.lookups, d.hits = 0, 0
+		}
+	}
+	off := len(d.arena)
+	d.arena = append(d.arena, b...)
+	d.pending = append(d.pending, pendingDoc{r: r, i: i, off: off, end: len(d.arena)})
+	if len(d.arena) >= arenaSize {
+		d.flush()
+	}
+}
+
+// flush turns the arena into a string and hands out its pieces. Entries
+// are found by index, as appending may have moved a ranking's entries.
+func (d *docStore) flush() {
+	if len(d.pending) == 0 {
+		return
+	}
+	block := string(d.arena)
+	for _, p := range d.pending {
+		p.r.Entries[p.i].Doc = block[p.off:p.end]
+	}
+	d.arena = d.arena[:0]
+	d.pending = d.pending[:0]
+}
+
 // finishRankings checks every topic for duplicate documents and sorts it
-// into evaluation order.
-func finishRankings(run *eval.Run, ndocs int) error {
-	firstLine := make(map[string]int32, ndocs)
-	for _, topic := range run.Topics {
+// into evaluation order, topics in parallel. The error is that of the
+// first topic in run.Topics with a duplicate, whatever the scheduling.
+func finishRankings(run *eval.Run) error {
+	longest := 0
+	for _, r := range run.ByID {
+		longest = max(longest, len(r.Entries))
+	}
+	firstLines := make([]map[string]int32, workers.Count(0, len(run.Topics)))
+	return workers.Run(len(run.Topics), len(firstLines), func(w, i int) error {
+		if firstLines[w] == nil {
+			firstLines[w] = make(map[string]int32, longest)
+		}
+		firstLine := firstLines[w]
+		topic := run.Topics[i]
 		r := run.ByID[topic]
 		clear(firstLine)
 		for _, e := range r.Entries {
@@ -309,6 +401,6 @@ func finishRankings(run *eval.Run, ndocs int) error {
 			firstLine[e.Doc] = e.Line
 		}
 		eval.SortEntries(r.Entries)
-	}
-	return nil
+		return nil
+	})
 }

@@ -158,6 +158,8 @@ func (s *Scanner) FieldColumn(i int) int {
 	return cap(s.raw) - cap(f[i]) + 1
 }
 
-func isSpace(c byte) bool {
-	return c == ' ' || c == '\t' || c == '\r' || c == '\v' || c == '\f'
-}
+func isSpace(c byte) bool { return spaces[c] }
+
+// spaces holds the bytes isSpace accepts: a table lookup is cheaper than
+// five comparisons on every byte of a 300 MB run.
+var spaces = [256]bool{' ': true, '\t': true, '\r': true, '\v': true, '\f': true}

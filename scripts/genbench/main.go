@@ -1,8 +1,18 @@
 // Command genbench writes a seeded synthetic qrels and run of any size, for
-// benchmarks: every topic ranks every model; half of the models (by
-// default) are judged with an accuracy-like value.
+// benchmarks, in one of two shapes.
+//
+// The models shape (the default) is the task's: every topic ranks every
+// model; half of the models (by default) are judged with a relevance level.
 //
 //	go run ./scripts/genbench -topics 500 -models 2703 -judged 1350 -out /tmp/bench
+//
+// The msmarco shape is a run like a BM25 run of MS MARCO passage dev:
+// numeric topic ids and docnos (of a collection of 8.8 M passages), the
+// top -depth passages of each topic in rank order, topics in no particular
+// order, and one relevant passage for most topics (two for some), found in
+// the run for most of them.
+//
+//	go run ./scripts/genbench -shape msmarco -topics 6980 -depth 1000 -out /tmp/msmarco
 package main
 
 import (
@@ -19,10 +29,21 @@ func main() {
 	topics := flag.Int("topics", 500, "number of topics")
 	models := flag.Int("models", 2703, "models ranked per topic")
 	judged := flag.Int("judged", 1350, "models judged per topic")
+	depth := flag.Int("depth", 1000, "msmarco shape: passages ranked per topic")
+	shape := flag.String("shape", "models", "models or msmarco")
 	seed := flag.Uint64("seed", 1, "random seed")
 	out := flag.String("out", ".", "output directory")
 	flag.Parse()
-	if err := write(*out, *topics, *models, *judged, *seed); err != nil {
+	var err error
+	switch *shape {
+	case "models":
+		err = write(*out, *topics, *models, *judged, *seed)
+	case "msmarco":
+		err = writeMSMARCO(*out, *topics, *depth, *seed)
+	default:
+		err = fmt.Errorf("unknown -shape %q (models or msmarco)", *shape)
+	}
+	if err != nil {
 		fmt.Fprintln(os.Stderr, "genbench:", err)
 		os.Exit(1)
 	}
@@ -66,6 +87,80 @@ func write(dir string, topics, models, judged int, seed uint64) error {
 			line = strconv.AppendFloat(line, float64(models-rank)+rng.Float64(), 'f', 6, 64)
 			line = append(line, " bench\n"...)
 			rw.Write(line)
+		}
+	}
+	if err := qw.Flush(); err != nil {
+		return err
+	}
+	return rw.Flush()
+}
+
+// The size of MS MARCO's passage collection and the range of its dev
+// query ids.
+const (
+	msmarcoPassages = 8_841_823
+	msmarcoMaxQid   = 1_102_400
+)
+
+func writeMSMARCO(dir string, topics, depth int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 0x6d736d6172636f))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	q, err := os.Create(filepath.Join(dir, "bench.qrels"))
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	r, err := os.Create(filepath.Join(dir, "bench.run"))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	qw, rw := bufio.NewWriter(q), bufio.NewWriter(r)
+	qids := map[int]bool{}
+	var line []byte
+	for len(qids) < topics {
+		qid := rng.IntN(msmarcoMaxQid)
+		if qids[qid] {
+			continue
+		}
+		qids[qid] = true
+		// Distinct passages: a docno twice in a topic is an error for
+		// both trec_eval and mreval.
+		seen := make(map[int]bool, depth)
+		docs := make([]int, 0, depth)
+		for len(docs) < depth {
+			if d := rng.IntN(msmarcoPassages); !seen[d] {
+				seen[d] = true
+				docs = append(docs, d)
+			}
+		}
+		relevant := []int{docs[rng.IntN(depth)]}
+		if rng.IntN(5) == 0 { // 20 %: the relevant passage was not retrieved
+			relevant[0] = rng.IntN(msmarcoPassages)
+		}
+		if rng.IntN(15) == 0 {
+			relevant = append(relevant, rng.IntN(msmarcoPassages))
+		}
+		for i, d := range relevant {
+			if i > 0 && d == relevant[0] {
+				continue
+			}
+			fmt.Fprintf(qw, "%d 0 %d 1\n", qid, d)
+		}
+		score := 30 + 10*rng.Float64()
+		for rank, d := range docs {
+			line = strconv.AppendInt(line[:0], int64(qid), 10)
+			line = append(line, " Q0 "...)
+			line = strconv.AppendInt(line, int64(d), 10)
+			line = append(line, ' ')
+			line = strconv.AppendInt(line, int64(rank+1), 10)
+			line = append(line, ' ')
+			line = strconv.AppendFloat(line, score, 'f', 6, 64)
+			line = append(line, " Anserini-BM25\n"...)
+			rw.Write(line)
+			score -= 0.02 * rng.Float64()
 		}
 	}
 	if err := qw.Flush(); err != nil {

@@ -1,0 +1,64 @@
+package trecfmt
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/eval"
+)
+
+// TestReadRunManyDistinctDocs crosses the interner's capacity, so that
+// docnos come from the interner (the first 65,536), then from arena blocks
+// after lookups in the full interner (the next 65,536, none found there),
+// then from arena blocks without lookups (the last 8,864), and checks
+// every entry's docno, score, rank and line, and a duplicate found among
+// the last docnos.
+func TestReadRunManyDistinctDocs(t *testing.T) {
+	const topics, perTopic = 70, 2000
+	var b strings.Builder
+	for q := range topics {
+		for d := range perTopic {
+			fmt.Fprintf(&b, "q%02d Q0 doc-%06d %d %d.5 tag\n", q, q*perTopic+d, d+1, perTopic-d)
+		}
+	}
+	text := b.String()
+	run, err := readRunString(t, text, DefaultLimits)
+	require.NoError(t, err)
+	require.Len(t, run.Topics, topics)
+	for q := range topics {
+		r := run.ByID[fmt.Sprintf("q%02d", q)]
+		require.Len(t, r.Entries, perTopic)
+		for d, e := range r.Entries {
+			want := eval.Entry{Doc: fmt.Sprintf("doc-%06d", q*perTopic+d), Score: float64(perTopic-d) + 0.5,
+				Rank: int32(d + 1), Line: int32(q*perTopic + d + 1)}
+			if e != want {
+				t.Fatalf("topic %d entry %d: got %+v, want %+v", q, d, e, want)
+			}
+		}
+	}
+
+	dup := text + "q69 Q0 doc-139000 2001 0.1 tag\n"
+	_, err = readRunString(t, dup, DefaultLimits)
+	assert.EqualError(t, err, `run.txt:140001: document "doc-139000" appears twice for topic "q69" (lines 139001 and 140001)`)
+}
+
+// TestReadRunRecurringDocs checks that docnos ranked for every topic are
+// shared strings and that a docno whose bytes are reused by the scanner
+// keeps its value (the interner copies).
+func TestReadRunRecurringDocs(t *testing.T) {
+	text := "t1 Q0 m/a 1 3 x\nt1 Q0 m/b 2 2 x\nt2 Q0 m/b 1 5 x\nt2 Q0 m/a 2 4 x\nt1 Q0 m/c 3 1 x\n"
+	run, err := readRunString(t, text, DefaultLimits)
+	require.NoError(t, err)
+	var got []string
+	for _, topic := range run.Topics {
+		for _, e := range run.ByID[topic].Entries {
+			got = append(got, topic+":"+e.Doc)
+		}
+	}
+	assert.Equal(t, []string{"t1:m/a", "t1:m/b", "t1:m/c", "t2:m/b", "t2:m/a"}, got)
+	assert.Equal(t, []int32{1, 2, 5}, []int32{run.ByID["t1"].Entries[0].Line, run.ByID["t1"].Entries[1].Line, run.ByID["t1"].Entries[2].Line})
+}
