@@ -91,8 +91,8 @@ func Evaluate(q *eval.Qrels, run *eval.Run, cfg Config) *Result {
 		opts = &o
 	}
 	res := &Result{Run: run, Columns: Columns(cfg.Measures)}
-	// An empty run scores 0 on every topic (trec_eval refuses it), so it
-	// is averaged over all judged topics rather than over none.
+	// An empty run is scored on an empty ranking for every topic (trec_eval
+	// refuses it), so it is averaged over all judged topics, not over none.
 	complete := cfg.Complete || len(run.Topics) == 0
 	for _, topic := range q.Topics {
 		inRun := run.Ranking(topic) != nil
@@ -271,7 +271,7 @@ func warnings(q *eval.Qrels, r *Result, cfg Config, opts *Options) []string {
 	var out []string
 	ms := cfg.Measures
 	if len(r.Run.Topics) == 0 {
-		out = append(out, fmt.Sprintf("%s: the run is empty; every topic scores 0", r.Run.File))
+		out = append(out, emptyRunWarning(r))
 	}
 	if cfg.Feasible != nil {
 		var none []string
