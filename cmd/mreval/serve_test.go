@@ -360,23 +360,20 @@ func testServeLoadAndKill(t *testing.T, bin string) {
 			assert.Equal(t, []any{s.version, s.sha}, []any{e.Version, e.Original.SHA256})
 		}
 	}
-	// Verify: a SIGKILL between linking a version's files and committing
-	// the manifest leaves complete, uncommitted version files, which the
-	// store keeps for the organizer to look at (docs/organizers.md); any
-	// other finding is a failure.
+	// Verify is clean: complete but uncommitted version files that a
+	// SIGKILL between linking and committing leaves are set aside in
+	// .uncommitted/ by the next intake after the restart
+	// (docs/organizers.md).
 	v, err := intake.Verify(filepath.Join(store, "runs", "load"), false)
 	require.NoError(t, err)
-	for _, f := range v.Findings {
-		assert.Contains(t, f.Problem, "not in the manifest (an intake interrupted before its commit", f.String())
-	}
-	assert.LessOrEqual(t, len(v.Findings), 2*clients, "at most the commits in flight at the kill")
+	assert.Empty(t, v.Findings)
 	assert.Equal(t, clients*perClient, v.Versions)
 
 	slices.Sort(latencies)
 	pct := func(q float64) time.Duration { return latencies[int(q*float64(len(latencies)-1))] }
-	t.Logf("load: %d uploads by %d clients in %v (%.0f/s, including a SIGKILL and restart); p50 %v, p99 %v; %d requests cut off by the kill, %d of them stored before it, %d uncommitted version files",
+	t.Logf("load: %d uploads by %d clients in %v (%.0f/s, including a SIGKILL and restart); p50 %v, p99 %v; %d requests cut off by the kill, %d of them stored before it",
 		clients*perClient, clients, elapsed.Round(time.Millisecond), float64(clients*perClient)/elapsed.Seconds(),
-		pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lostAnswers.Load(), conflicts, len(v.Findings))
+		pct(0.5).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lostAnswers.Load(), conflicts)
 }
 
 // chromiumPath finds chromium; without it the browser test is skipped,

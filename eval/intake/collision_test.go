@@ -87,19 +87,20 @@ func TestVersionBound(t *testing.T) {
 		require.True(t, res.Accepted, res.Reason)
 		assert.Equal(t, 1, res.Entry.Version)
 	}
-	// A version file of the last allowed number (left by an interrupted
-	// intake, or planted) leaves no number for the next version.
+	// A version file of the last allowed number that the manifest does not
+	// name (left by an interrupted intake, or planted) is set aside by the
+	// next intake, kept in .uncommitted/, so it takes no number.
 	require.NoError(t, os.WriteFile(s.abs("A/t/x/v999999.run"), []byte("planted"), 0o444))
 	res := submit(t, s, v, Submission{Path: writeFile(t, "r", runText("x", 1)), Team: "t", Replace: true})
-	assert.False(t, res.Accepted)
-	assert.Equal(t, `run "x" of team "t" for Subtask A has 999999 versions, the most the store keeps; submit it under a new run tag`, res.Reason)
-	// Larger numbers are not version files: they do not count.
-	require.NoError(t, os.Remove(s.abs("A/t/x/v999999.run")))
-	require.NoError(t, os.WriteFile(s.abs("A/t/x/v1000000.run"), []byte("planted"), 0o444))
-	require.NoError(t, os.WriteFile(s.abs("A/t/x/v9223372036854775807.run"), []byte("planted"), 0o444))
-	res = submit(t, s, v, Submission{Path: writeFile(t, "r", runText("x", 1)), Team: "t", Replace: true})
 	require.True(t, res.Accepted, res.Reason)
 	assert.Equal(t, 2, res.Entry.Version)
+	assert.Equal(t, "planted", readStore(t, s, ".uncommitted/A/t/x/v999999.run"))
+	// Larger numbers are not version files: they do not count.
+	require.NoError(t, os.WriteFile(s.abs("A/t/x/v1000000.run"), []byte("planted"), 0o444))
+	require.NoError(t, os.WriteFile(s.abs("A/t/x/v9223372036854775807.run"), []byte("planted"), 0o444))
+	res = submit(t, s, v, Submission{Path: writeFile(t, "r", runText("x", 2)), Team: "t", Replace: true})
+	require.True(t, res.Accepted, res.Reason)
+	assert.Equal(t, 3, res.Entry.Version)
 	runs, err := ListRuns(s.Dir)
 	require.NoError(t, err)
 	assert.Len(t, runs, 2)
@@ -138,6 +139,35 @@ func TestVersionBound(t *testing.T) {
 	assert.EqualError(t, err, "refusing to write a manifest entry the reader would refuse: original name of 1025 bytes, more than 1024")
 	res = submit(t, s, v, Submission{Path: writeFile(t, "r", runText("y", 1)), Team: "t", Name: strings.Repeat("n", maxOriginalName+1)})
 	assert.Equal(t, "the file name is 1025 bytes long, more than 1024", res.Reason)
+}
+
+// TestVersionBoundRefused: a run whose newest version is the last allowed
+// number gets no further version; the refusal says what to do.
+func TestVersionBoundRefused(t *testing.T) {
+	s := testStore(t)
+	v := testValidator(t, validate.TaskA)
+	require.True(t, submit(t, s, v, Submission{Path: writeFile(t, "r", runText("x", 0)), Team: "t"}).Accepted)
+	// Renumber version 1 to 999999, files and manifest alike.
+	for _, kind := range []string{"orig", "run"} {
+		require.NoError(t, os.Link(s.abs("A/t/x/v1."+kind), s.abs("A/t/x/v999999."+kind)))
+		require.NoError(t, os.Remove(s.abs("A/t/x/v1."+kind)))
+	}
+	mf := s.abs(ManifestName)
+	raw, err := os.ReadFile(mf)
+	require.NoError(t, err)
+	forged := strings.ReplaceAll(strings.Replace(string(raw), `"version":1,`, `"version":999999,`, 1), "/v1.", "/v999999.")
+	require.NoError(t, os.WriteFile(mf, []byte(forged), 0o644))
+	ver, err := Verify(s.Dir, false)
+	require.NoError(t, err)
+	require.Empty(t, findingStrings(ver))
+
+	res := submit(t, s, v, Submission{Path: writeFile(t, "r", runText("x", 1)), Team: "t", Replace: true})
+	assert.False(t, res.Accepted)
+	assert.Equal(t, `run "x" of team "t" for Subtask A has 999999 versions, the most the store keeps; submit it under a new run tag`, res.Reason)
+	runs, err := ListRuns(s.Dir)
+	require.NoError(t, err)
+	require.Len(t, runs, 1)
+	assert.Equal(t, 999999, runs[0].Version)
 }
 
 // TestStalledSubmissionBlocksNobody: a submission whose input stalls (a

@@ -459,15 +459,18 @@ func TestCrash(t *testing.T) {
 		version  int      // version the manifest lists after the crash
 		findings []string // what verify reports before repair
 		after    []string // what verify reports after the next intake
+		setAside []string // uncommitted files the next intake moves to .uncommitted/
 		next     int      // version the next replace gets
 	}{
 		{stage: "staged-original", version: 1, findings: []string{staged}, next: 2},
 		{stage: "staged", version: 1, findings: []string{staged}, next: 2},
 		{stage: "locked", version: 1, findings: []string{staged}, next: 2},
+		// The next intake sets the uncommitted files aside in .uncommitted/
+		// (kept, not counted as drift), so version 2 is free again.
 		{stage: "linked-original", version: 1, findings: []string{staged, "A/t1/myrun/v2.orig: " + uncommittedProblem},
-			after: []string{"A/t1/myrun/v2.orig: " + uncommittedProblem}, next: 3},
+			setAside: []string{"A/t1/myrun/v2.orig"}, next: 2},
 		{stage: "versioned", version: 1, findings: []string{staged, "A/t1/myrun/v2.orig: " + uncommittedProblem, "A/t1/myrun/v2.run: " + uncommittedProblem},
-			after: []string{"A/t1/myrun/v2.orig: " + uncommittedProblem, "A/t1/myrun/v2.run: " + uncommittedProblem}, next: 3},
+			setAside: []string{"A/t1/myrun/v2.orig", "A/t1/myrun/v2.run"}, next: 2},
 		{stage: "committed", version: 2, findings: []string{staged}, next: 3},
 	}
 	for _, tc := range cases {
@@ -497,8 +500,14 @@ func TestCrash(t *testing.T) {
 			res := submit(t, s, v, Submission{Path: writeFile(t, "v3", runText("myrun", 9)), Team: "t1", Replace: true})
 			require.True(t, res.Accepted, res.Reason)
 			assert.Equal(t, tc.next, res.Entry.Version)
-			assert.Len(t, res.Notes, 1)
+			require.Len(t, res.Notes, 1+len(tc.setAside))
 			assert.Regexp(t, `^removed "?\.staging/intake-[0-9a-z]+"?, left by an interrupted intake$`, res.Notes[0])
+			for i, rel := range tc.setAside {
+				assert.Equal(t, "set aside "+rel+" in .uncommitted: complete files of an intake interrupted before its commit (never accepted; kept, not deleted)", res.Notes[1+i])
+			}
+			if len(tc.setAside) > 0 {
+				assert.Equal(t, v2, readStore(t, s, ".uncommitted/A/t1/myrun/v2.orig"), "the bytes of the interrupted intake are kept")
+			}
 			ver, err = Verify(s.Dir, false)
 			require.NoError(t, err)
 			want := tc.after
@@ -624,8 +633,9 @@ func TestVerifyReportsTampering(t *testing.T) {
 }
 
 // TestRepairRemovesLeftovers: verify --repair removes a dead intake's
-// staging directory and temporary files, keeps complete but uncommitted
-// version files (reported), and touches nothing else.
+// staging directory and temporary files, sets complete but uncommitted
+// version files aside in .uncommitted/ (kept byte for byte, not drift), and
+// touches nothing else.
 func TestRepairRemovesLeftovers(t *testing.T) {
 	s := testStore(t)
 	v := testValidator(t, validate.TaskA)
@@ -638,14 +648,18 @@ func TestRepairRemovesLeftovers(t *testing.T) {
 
 	ver, err := Verify(s.Dir, true)
 	require.NoError(t, err)
-	require.Len(t, ver.Repairs, 3)
+	require.Len(t, ver.Repairs, 5)
 	assert.Regexp(t, `^removed \.staging/intake-[0-9a-z]+, left by an interrupted intake$`, ver.Repairs[0])
 	assert.Equal(t, `removed .staging/submission-1.orig, left by an interrupted intake`, ver.Repairs[1])
 	assert.Equal(t, `removed .MANIFEST.jsonl.tmp-123, left by an interrupted write`, ver.Repairs[2])
-	assert.Equal(t, []string{"A/t1/myrun/v2.orig: " + uncommittedProblem, "A/t1/myrun/v2.run: " + uncommittedProblem}, findingStrings(ver))
-	assert.Equal(t, v2, readStore(t, s, "A/t1/myrun/v2.orig"))
+	setAside := " in .uncommitted: complete files of an intake interrupted before its commit (never accepted; kept, not deleted)"
+	assert.Equal(t, "set aside A/t1/myrun/v2.orig"+setAside, ver.Repairs[3])
+	assert.Equal(t, "set aside A/t1/myrun/v2.run"+setAside, ver.Repairs[4])
+	assert.Equal(t, []string{}, findingStrings(ver))
+	assert.Equal(t, v2, readStore(t, s, ".uncommitted/A/t1/myrun/v2.orig"))
+	assert.Equal(t, []string{"v1.orig", "v1.run"}, dirNames(t, s.abs("A/t1/myrun")))
 	assert.Empty(t, dirNames(t, s.abs(".staging")))
-	assert.Equal(t, []string{".lock", ".staging", "A", "MANIFEST.jsonl"}, dirNames(t, s.Dir))
+	assert.Equal(t, []string{".lock", ".staging", ".uncommitted", "A", "MANIFEST.jsonl"}, dirNames(t, s.Dir))
 }
 
 func TestParseVersionFileName(t *testing.T) {

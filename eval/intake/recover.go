@@ -74,7 +74,59 @@ func (s *Store) recover(f *storeFS, m *manifest) []string {
 	if _, err := f.lstat(format1ManifestName); err == nil {
 		notes = append(notes, s.removeFormat1Copies(f, m)...)
 	}
+	notes = append(notes, s.setAsideUncommitted(f, m)...)
 	return notes
+}
+
+// uncommittedName is the directory where recovery sets aside the version
+// files of intakes that died between putting their files in place and
+// committing the manifest. Those runs were never accepted (nobody was told
+// "stored"), but their bytes are kept, never deleted, so that an organizer
+// can look at them; verify does not count them as drift.
+const uncommittedName = ".uncommitted"
+
+// setAsideUncommitted moves every complete version file that the manifest
+// does not name from A/ and B/ into .uncommitted/ under the same relative
+// path (with a numeric suffix where that name is taken). It runs under the
+// store's lock, so no commit is half done while it looks.
+func (s *Store) setAsideUncommitted(f *storeFS, m *manifest) []string {
+	known := map[string]bool{}
+	for i := range m.entries {
+		known[m.entries[i].Original.Path] = true
+		known[m.entries[i].Normalised.Path] = true
+	}
+	var notes []string
+	for _, fd := range s.untracked(f, known) {
+		if fd.Problem != uncommittedProblem {
+			continue
+		}
+		if err := s.setAside(f, fd.Path); err != nil {
+			notes = append(notes, fmt.Sprintf("cannot set aside %s: %v", safetext.Name(fd.Path), err))
+			continue
+		}
+		notes = append(notes, fmt.Sprintf("set aside %s in %s: complete files of an intake interrupted before its commit (never accepted; kept, not deleted)", safetext.Name(fd.Path), uncommittedName))
+	}
+	return notes
+}
+
+// setAside gives rel a fresh name under .uncommitted/ and removes the old
+// one; the link never replaces, so nothing set aside before is touched.
+func (s *Store) setAside(f *storeFS, rel string) error {
+	dst := path.Join(uncommittedName, rel)
+	if err := f.mkdirAll(path.Dir(dst)); err != nil {
+		return err
+	}
+	for i := 1; ; i++ {
+		err := f.linkNew(rel, dst)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, fs.ErrExist) || i > 1000 {
+			return err
+		}
+		dst = fmt.Sprintf("%s.%d", path.Join(uncommittedName, rel), i)
+	}
+	return f.remove(rel)
 }
 
 // removeDeadStaging removes a staging directory whose intake is gone.

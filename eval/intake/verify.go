@@ -258,6 +258,8 @@ func (s *Store) untracked(f *storeFS, known map[string]bool) []Finding {
 			}
 		case name == stagingName && de.IsDir():
 			out = append(out, s.untrackedStaging(f)...)
+		case name == uncommittedName && de.IsDir():
+			// Set aside by recovery on purpose: not drift.
 		case (name == tasks[0] || name == tasks[1]) && de.IsDir():
 			out = append(out, s.untrackedTask(f, name, known)...)
 		case isTempName(name) && de.Type().IsRegular():
