@@ -16,6 +16,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/progress"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
@@ -114,14 +115,18 @@ func modelspiderTrain(c *cli.Context) error {
 	}
 	seed := c.Uint64("seed")
 	var bar func(int, float64)
-	progress := func(steps int) func(int, float64) {
-		b := terminalBar(c.App.ErrWriter, steps, "training")
-		if b == nil {
+	bars := progress.New(c.App.ErrWriter)
+	defer bars.Finish()
+	trainingBar := func(steps int) func(int, float64) {
+		report := bars.Callback("training")
+		if report == nil {
 			return nil
 		}
+		done := 0
 		return func(step int, obj float64) {
-			b.Describe(fmt.Sprintf("training, loss %.4f", obj))
-			b.Add(1)
+			done++
+			report(done, steps)
+			bars.Describe(fmt.Sprintf("training, loss %.4f", obj))
 		}
 	}
 	var r *modelspider.Ranker
@@ -148,7 +153,7 @@ func modelspiderTrain(c *cli.Context) error {
 		override(c, "linear-path", &opt.LinearPath, c.Bool)
 		override(c, "base-accuracy-path", &opt.BaseAccuracyPath, c.Bool)
 		trainConfigFlags(c, &opt.Train)
-		bar = progress(opt.Train.Steps)
+		bar = trainingBar(opt.Train.Steps)
 		if r, _, err = modelspider.TrainRecycling(d, opt, bar); err != nil {
 			return err
 		}
@@ -173,7 +178,7 @@ func modelspiderTrain(c *cli.Context) error {
 		override(c, "dim", &opt.Dim, c.Int)
 		override(c, "ffn", &opt.FFN, c.Int)
 		trainConfigFlags(c, &opt.Train)
-		bar = progress(opt.Train.Steps)
+		bar = trainingBar(opt.Train.Steps)
 		var rankAgg []string
 		if r, rankAgg, err = modelspider.TrainBundle(b, q, topics, opt, bar); err != nil {
 			return err

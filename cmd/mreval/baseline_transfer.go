@@ -3,16 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
-	"io"
-	"os"
 	"strconv"
 	"strings"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
+	"github.com/ntcir-pmr/mreval/internal/progress"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
@@ -217,28 +214,12 @@ func baselineScoreAction(c *cli.Context) error {
 		return err
 	}
 	var opts transfer.ScoreOptions
-	if bar := terminalBar(c.App.ErrWriter, len(b.Topics)*len(b.Models), "scoring with "+est.Name); bar != nil {
-		opts.Progress = func(done, total int) { bar.Set(done) }
-		defer bar.Finish()
-	}
+	bars := progress.New(c.App.ErrWriter)
+	defer bars.Finish()
+	opts.Progress = bars.Callback("scoring with " + est.Name)
 	results, err := transfer.ScoreBundle(b, est, opts)
 	if err != nil {
 		return err
 	}
 	return transfer.WriteRun(c.String("out"), tag, results)
-}
-
-// terminalBar returns a progress bar on w when w is a terminal, else nil:
-// redirected output stays free of control sequences.
-func terminalBar(w io.Writer, total int, desc string) *progressbar.ProgressBar {
-	f, ok := w.(*os.File)
-	if !ok || !term.IsTerminal(int(f.Fd())) {
-		return nil
-	}
-	return progressbar.NewOptions(total,
-		progressbar.OptionSetWriter(w),
-		progressbar.OptionSetDescription(desc),
-		progressbar.OptionShowCount(),
-		progressbar.OptionClearOnFinish(),
-	)
 }

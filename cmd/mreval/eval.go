@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"math"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -11,11 +12,10 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/constraint"
+	"github.com/ntcir-pmr/mreval/eval/inputs"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/report"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
-	"github.com/ntcir-pmr/mreval/eval/validate"
 )
 
 // officialMeasures are the task's default measures, per subtask (--task).
@@ -36,7 +36,7 @@ Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 ` + strings.Join(officialMeasures["B"], " ") + ` (--task B). 'mreval measures' lists all measures.`,
 		Flags: withLimitFlags(append([]cli.Flag{
 			&cli.BoolFlag{Name: "q", Usage: "print per-topic values too"},
-			&cli.BoolFlag{Name: "c", Usage: "average over every qrels topic (a topic the run lacks scores 0)"},
+			&cli.BoolFlag{Name: "c", Usage: "average over every qrels topic, scoring a topic the run lacks on an empty ranking (implied by --split and --topics)"},
 			&cli.StringSliceFlag{Name: "m", Usage: "measure, e.g. ndcg@10, tauw, regret@1, P.5,10 (repeatable)"},
 			&cli.StringFlag{Name: "format", Value: "trec", Usage: "trec|table|csv|json"},
 			&cli.StringFlag{Name: "gain", Value: "linear", Usage: "nDCG gain: linear|minmax|exp2"},
@@ -46,6 +46,7 @@ Without -m: ` + strings.Join(officialMeasures["A"], " ") + ` (--task A), or
 			&cli.StringFlag{Name: "split", Usage: "with --collection: score only its train or test topics"},
 			&cli.StringFlag{Name: "epsilon", Value: "0", Usage: "near@k tolerance: points, or 'noise' for each topic's fine-tuning σ (needs --collection recycling)"},
 			&cli.StringFlag{Name: "task", Value: "A", Usage: "subtask whose official measures are the default: A or B"},
+			outputFlag("write the scores to this file (\"-\" = standard output, the default)"), oldOutputFlag(),
 		}, append(append(constraintFlags(), expectFlags()...), listFlags()...)...)),
 		Action: evalAction,
 	})
@@ -56,7 +57,7 @@ func evalAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	qrels, runPaths, err := evalInputs(c, lim)
+	spec, runPaths, err := evalSpec(c, lim)
 	if err != nil {
 		return err
 	}
@@ -87,40 +88,40 @@ func evalAction(c *cli.Context) error {
 	if !ok {
 		return usagef("--gain must be linear, minmax or exp2, not %q", c.String("gain"))
 	}
+	in, err := inputs.Load(spec)
+	if err != nil {
+		return inputError(err)
+	}
+	if coll := in.Collection; coll != nil && coll.Note != "" {
+		fmt.Fprintf(c.App.ErrWriter, "mreval: note: collection %s is %s\n", coll.Name, coll.Note)
+	}
 	opts := measure.DefaultOptions()
 	opts.Gain = gain
 	opts.RelevanceLevel = int64(c.Int("l"))
-	if err := setListOptions(c, opts, measures, measure.GradingScale(qrels), qrels.File, c.String("collection")); err != nil {
+	if err := setListOptions(c, opts, measures, in.GradingScale, in.Qrels.File, c.String("collection")); err != nil {
 		return err
 	}
-	topics, err := evalTopics(c, qrels, lim)
+	if err := setEpsilon(c, opts, in.Qrels); err != nil {
+		return err
+	}
+	cons, err := inputs.Constraint(c.String("constraint"), c.String("models"), c.String("collection"), lim)
 	if err != nil {
-		return err
-	}
-	if err := setEpsilon(c, opts, qrels); err != nil {
-		return err
-	}
-	cons, err := loadConstraint(c, c.String("collection"), lim)
-	if err != nil {
-		return err
+		return inputError(err)
 	}
 	var results []*measure.Result
 	warned := map[string]bool{}
 	for _, path := range runPaths {
-		run, err := trecfmt.ReadRunFile(path, lim)
+		run, err := in.ReadRun(path)
 		if err != nil {
 			return err
 		}
-		if topics != nil {
-			trecfmt.RestrictTopics(topics, nil, run)
-		}
-		cfg := measure.Config{Measures: measures, Options: opts, Complete: c.Bool("c")}
+		cfg := measure.Config{Measures: measures, Options: opts, Complete: completeOverTopics(c.App.ErrWriter, in, run, c.Bool("c"))}
 		if cons != nil {
-			if cfg.Feasible, err = feasibleSet(cons, qrels, run); err != nil {
+			if cfg.Feasible, err = cons.FeasibleSet(in.Qrels, run); err != nil {
 				return err
 			}
 		}
-		res := measure.Evaluate(qrels, run, cfg)
+		res := measure.Evaluate(in.Qrels, run, cfg)
 		for _, w := range res.Warnings {
 			// Warnings about the qrels repeat for every run; say them once.
 			if !warned[w] {
@@ -133,78 +134,37 @@ func evalAction(c *cli.Context) error {
 	if exp != nil {
 		return exp.check(c, results)
 	}
-	return write(c.App.Writer, results, report.EvalOptions{PerTopic: c.Bool("q")})
+	out, err := outputName(c)
+	if err != nil {
+		return err
+	}
+	written, err := writeOutput(c, out, func(w io.Writer) error {
+		return write(w, results, report.EvalOptions{PerTopic: c.Bool("q")})
+	}, append(slices.Clone(runPaths), in.Qrels.File)...)
+	if err == nil {
+		wrote(c, written, "the scores")
+	}
+	return err
 }
 
-// evalInputs resolves the qrels (a file, or a shipped collection) and the
-// run paths.
-func evalInputs(c *cli.Context, lim trecfmt.Limits) (*eval.Qrels, []string, error) {
+// evalSpec reads the arguments: QRELS RUN..., or RUN... with --collection.
+func evalSpec(c *cli.Context, lim trecfmt.Limits) (inputs.Spec, []string, error) {
+	spec := inputs.Spec{Collection: c.String("collection"), TopicsFile: c.String("topics"), Split: c.String("split"), Limits: lim}
 	args := c.Args().Slice()
-	if name := c.String("collection"); name != "" {
+	if spec.Collection != "" {
 		if len(args) == 0 {
-			return nil, nil, usagef("eval --collection %s needs at least one RUN", name)
+			return spec, nil, usagef("eval --collection %s needs at least one RUN", spec.Collection)
 		}
-		coll, err := collection.Lookup(name)
-		if err != nil {
-			return nil, nil, usageError{err}
-		}
-		if coll.Note != "" {
-			fmt.Fprintf(c.App.ErrWriter, "mreval: note: collection %s is %s\n", name, coll.Note)
-		}
-		q, err := coll.Qrels()
-		return q, args, err
+		return spec, args, nil
 	}
-	if c.String("split") != "" {
-		return nil, nil, usagef("--split needs --collection")
+	if spec.Split != "" {
+		return spec, nil, usagef("--split needs --collection")
 	}
 	if len(args) < 2 {
-		return nil, nil, usagef("eval needs QRELS and at least one RUN (or --collection NAME and RUNs)")
+		return spec, nil, usagef("eval needs QRELS and at least one RUN (or --collection NAME and RUNs)")
 	}
-	q, err := trecfmt.ReadQrelsFile(args[0], lim)
-	return q, args[1:], err
-}
-
-// evalTopics restricts qrels to --topics or --split and returns the topic
-// list to apply to runs (nil = no restriction).
-func evalTopics(c *cli.Context, qrels *eval.Qrels, lim trecfmt.Limits) ([]string, error) {
-	var topics []string
-	var from string
-	switch {
-	case c.String("topics") != "":
-		from = c.String("topics")
-		var err error
-		// A plain list, or a Subtask B topics table (its topic_id column).
-		if topics, err = validate.ReadRuleList(from, lim); err != nil {
-			return nil, err
-		}
-		if len(topics) == 0 {
-			// Not "no restriction": an empty list would score nothing.
-			return nil, fmt.Errorf("%s: no topics listed (the file is empty)", from)
-		}
-	case c.String("split") != "":
-		coll, err := collection.Lookup(c.String("collection"))
-		if err != nil {
-			return nil, usageError{err}
-		}
-		switch c.String("split") {
-		case "train":
-			topics, err = coll.TrainTopics()
-		case "test":
-			topics, err = coll.TestTopics()
-		default:
-			return nil, usagef("--split must be train or test, not %q", c.String("split"))
-		}
-		if err != nil {
-			return nil, err
-		}
-		from = c.String("collection") + " " + c.String("split") + " split"
-	default:
-		return nil, nil
-	}
-	if missing := trecfmt.RestrictTopics(topics, qrels); len(missing) > 0 {
-		return nil, fmt.Errorf("%s: %d listed topics have no judgments in %s: %s", from, len(missing), qrels.File, strings.Join(missing, ", "))
-	}
-	return topics, nil
+	spec.QrelsFile = args[0]
+	return spec, args[1:], nil
 }
 
 func evalWriter(format string) (func(io.Writer, []*measure.Result, report.EvalOptions) error, error) {
@@ -229,82 +189,6 @@ func constraintFlags() []cli.Flag {
 	}
 }
 
-// loadConstraint parses --constraint against --models or the models table
-// of the named collection; nil when no constraint is given.
-func loadConstraint(c *cli.Context, collName string, lim trecfmt.Limits) (*constraint.Constraint, error) {
-	expr := c.String("constraint")
-	if expr == "" {
-		if c.String("models") != "" {
-			return nil, usagef("--models is only used with --constraint")
-		}
-		return nil, nil
-	}
-	var table *constraint.Table
-	var err error
-	switch {
-	case c.String("models") != "":
-		table, err = constraint.ReadTableFile(c.String("models"), lim)
-	case collName != "":
-		var coll *collection.Collection
-		if coll, err = collection.Lookup(collName); err != nil {
-			return nil, usageError{err}
-		}
-		if coll.ModelsFile == "" {
-			return nil, usagef("collection %s has no models table; give --models FILE", coll.Name)
-		}
-		var data []byte
-		if data, err = coll.ReadFile(coll.ModelsFile); err == nil {
-			table, err = constraint.ParseTable(coll.ModelsFile, data)
-		}
-	default:
-		return nil, usagef("--constraint needs --models FILE (or --collection NAME with a models table)")
-	}
-	if err != nil {
-		return nil, err
-	}
-	cons, err := constraint.Parse(expr, table)
-	if err != nil {
-		return nil, usageError{err}
-	}
-	return cons, nil
-}
-
-// feasibleSet resolves the constraint for every judged and retrieved model
-// up front, so that a model missing from the table is an error, not a
-// silent guess.
-func feasibleSet(cons *constraint.Constraint, q *eval.Qrels, runs ...*eval.Run) (func(string) bool, error) {
-	fits := map[string]bool{}
-	check := func(doc, where string) error {
-		if _, done := fits[doc]; done {
-			return nil
-		}
-		ok, err := cons.Feasible(doc)
-		if err != nil {
-			return fmt.Errorf("%s (%s)", err, where)
-		}
-		fits[doc] = ok
-		return nil
-	}
-	for _, topic := range q.Topics {
-		t := q.ByID[topic]
-		for i, d := range t.Docs {
-			if err := check(d, fmt.Sprintf("judged at %s:%d", q.File, t.Lines[i])); err != nil {
-				return nil, err
-			}
-		}
-	}
-	for _, run := range runs {
-		for _, topic := range run.Topics {
-			for _, e := range run.ByID[topic].Entries {
-				if err := check(e.Doc, fmt.Sprintf("ranked at %s:%d", run.File, e.Line)); err != nil {
-					return nil, err
-				}
-			}
-		}
-	}
-	return func(doc string) bool { return fits[doc] }, nil
-}
-
 // setEpsilon reads --epsilon: a number of points, or "noise" for each
 // topic's fine-tuning σ from the collection's seed runs.
 func setEpsilon(c *cli.Context, opts *measure.Options, q *eval.Qrels) error {
@@ -317,17 +201,10 @@ func setEpsilon(c *cli.Context, opts *measure.Options, q *eval.Qrels) error {
 		opts.Epsilon = v
 		return nil
 	}
-	sigmas, err := topicNoise(c.String("collection"))
+	byTopic, err := inputs.EpsilonByTopic(c.String("collection"), q)
 	if err != nil {
-		return err
+		return inputError(err)
 	}
-	opts.EpsilonByTopic = map[string]float64{}
-	for _, topic := range q.Topics {
-		s, ok := sigmas[topic]
-		if !ok {
-			return fmt.Errorf("--epsilon noise: no seed runs for topic %s", topic)
-		}
-		opts.EpsilonByTopic[topic] = s
-	}
+	opts.EpsilonByTopic = byTopic
 	return nil
 }

@@ -3,27 +3,21 @@ package main
 import (
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
-	"sync"
 	"time"
 
-	"github.com/schollz/progressbar/v3"
 	"github.com/urfave/cli/v2"
-	"golang.org/x/term"
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
-	"github.com/ntcir-pmr/mreval/eval/intake"
+	"github.com/ntcir-pmr/mreval/eval/inputs"
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/report"
 	"github.com/ntcir-pmr/mreval/eval/stats"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
-	"github.com/ntcir-pmr/mreval/internal/safetext"
+	"github.com/ntcir-pmr/mreval/internal/progress"
 )
 
 // leaderboardMeasures are the default columns of the leaderboard.
@@ -131,8 +125,8 @@ func leaderboardAction(c *cli.Context) error {
 		return usagef("--resamples and --permutations must be at most %d", maxResamples)
 	}
 
-	bars := newProgressBars(c.App.ErrWriter)
-	defer bars.finish()
+	bars := progress.New(c.App.ErrWriter)
+	defer bars.Finish()
 	in, err := leaderboardInput(c, bars)
 	if err != nil {
 		return err
@@ -153,16 +147,16 @@ func leaderboardAction(c *cli.Context) error {
 	if err := setListOptions(c, cfg.Options, measures, in.judgedTop, in.qrelsName, in.collection); err != nil {
 		return err
 	}
-	cons, err := loadConstraint(c, in.collection, in.limits)
+	cons, err := inputs.Constraint(c.String("constraint"), c.String("models"), in.collection, in.limits)
 	if err != nil {
-		return err
+		return inputError(err)
 	}
 	if cons != nil {
-		if cfg.Feasible, err = feasibleSet(cons, in.qrels, in.runs...); err != nil {
+		if cfg.Feasible, err = cons.FeasibleSet(in.qrels, in.runs...); err != nil {
 			return err
 		}
 	}
-	results, warnings := leaderboard.Score(in.qrels, in.runs, cfg, bars.callback("scoring runs"))
+	results, warnings := leaderboard.Score(in.qrels, in.runs, cfg, bars.Callback("scoring runs"))
 	for _, w := range warnings {
 		fmt.Fprintf(c.App.ErrWriter, "mreval: warning: %s\n", w)
 	}
@@ -173,12 +167,12 @@ func leaderboardAction(c *cli.Context) error {
 		Seed:         c.Uint64("seed"),
 		Resamples:    c.Int("resamples"),
 		Permutations: c.Int("permutations"),
-		Progress:     bars.report,
+		Progress:     bars.Report,
 	})
 	if err != nil {
 		return err
 	}
-	bars.finish()
+	bars.Finish()
 	lb.Collection, lb.Qrels, lb.TopicsFrom = in.collection, in.qrelsName, in.topicsFrom
 	for i := range lb.Runs {
 		lb.Runs[i].Team = in.teams[lb.Runs[i].Tag]
@@ -219,233 +213,28 @@ func leaderboardAction(c *cli.Context) error {
 
 // leaderboardInput reads the qrels, the topic list and the runs named by
 // the flags, restricted to the evaluation topics.
-func leaderboardInput(c *cli.Context, bars *progressBars) (*lbInput, error) {
+func leaderboardInput(c *cli.Context, bars *progress.Bars) (*lbInput, error) {
 	lim, err := limitsFromFlags(c)
 	if err != nil {
 		return nil, err
 	}
-	in := &lbInput{limits: lim}
-	if positionalQrels(c, lim) {
-		in.qrelsArg = c.Args().First()
+	qrelsFile, runFiles := leaderboardArgs(c, lim)
+	spec := inputs.Spec{Collection: c.String("collection"), QrelsFile: qrelsFile,
+		TopicsFile: c.String("topics"), TestTopics: true, Limits: lim}
+	if spec.QrelsFile != "" && !c.IsSet("collection") {
+		spec.Collection = "" // the default gives way to --qrels
 	}
-	sources := 0
-	for _, set := range []bool{c.IsSet("runs"), c.IsSet("store"), len(in.runArgs(c)) > 0} {
-		if set {
-			sources++
-		}
+	runs := inputs.Runs{Dir: c.String("runs"), Store: c.String("store"), Task: c.String("task"), Files: runFiles}
+	set, err := inputs.LoadSet(spec, runs, bars.Callback("reading runs"))
+	if err != nil {
+		return nil, inputError(err)
 	}
-	if sources > 1 {
-		return nil, usagef("give runs one way: --runs DIR, --store DIR or RUN files")
-	}
-	if c.IsSet("qrels") && c.IsSet("collection") {
-		return nil, usagef("give either --collection or --qrels, not both")
-	}
-
-	var coll *collection.Collection
-	var topics []string
-	if q := in.qrelsPath(c); q != "" {
-		if sources == 0 {
-			return nil, usagef("with --qrels, give the runs: --runs DIR, --store DIR or RUN files")
-		}
-		if in.qrels, err = trecfmt.ReadQrelsFile(q, lim); err != nil {
-			return nil, err
-		}
-		in.qrelsName = q
-	} else {
-		if coll, err = collection.Lookup(c.String("collection")); err != nil {
-			return nil, usageError{err}
-		}
-		if in.qrels, err = coll.Qrels(); err != nil {
-			return nil, err
-		}
-		in.collection, in.qrelsName = coll.Name, coll.QrelsFile
-		if !c.IsSet("topics") {
-			if topics, err = coll.TestTopics(); err != nil {
-				return nil, err
-			}
-			in.topicsFrom = coll.TestTopicsFile
-		}
-	}
-	if f := c.String("topics"); f != "" {
-		if topics, err = trecfmt.ReadIDListFile(f, lim); err != nil {
-			return nil, err
-		}
-		in.topicsFrom = f
-	}
-	in.judgedTop = measure.GradingScale(in.qrels)
-	if topics != nil {
-		if missing := trecfmt.RestrictTopics(topics, in.qrels); len(missing) > 0 {
-			return nil, fmt.Errorf("%s: %d listed topics have no judgments in %s: %s", in.topicsFrom, len(missing), in.qrelsName, strings.Join(missing, ", "))
-		}
-	}
-	if len(in.qrels.Topics) == 0 {
-		return nil, fmt.Errorf("%s: no topics to evaluate on", in.qrelsName)
-	}
-
-	// Each reader returns a run and the name it is shown under.
-	type runSource struct {
-		name string
-		read func() (*eval.Run, error)
-	}
-	var srcs []runSource
-	switch {
-	case c.IsSet("runs"):
-		dir := c.String("runs")
-		entries, err := os.ReadDir(dir)
-		if err != nil {
-			return nil, err
-		}
-		for _, e := range entries {
-			if !strings.HasSuffix(e.Name(), ".run") && !strings.HasSuffix(e.Name(), ".run.gz") {
-				continue
-			}
-			p := filepath.Join(dir, e.Name())
-			// A run named like one is scored or refused, never skipped: a
-			// symlink counts as the file it names; a FIFO or device would
-			// block or never end, a dangling link is a lost run.
-			if !e.Type().IsRegular() {
-				info, err := os.Stat(p)
-				if err != nil {
-					return nil, fmt.Errorf("%s: %w", safetext.Name(p), err)
-				}
-				if !info.Mode().IsRegular() {
-					return nil, fmt.Errorf("%s: not a regular file", safetext.Name(p))
-				}
-			}
-			srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, lim) }})
-		}
-		if len(srcs) == 0 {
-			return nil, fmt.Errorf("%s: no run files (*.run, *.run.gz)", dir)
-		}
-	case c.IsSet("store"):
-		dir := c.String("store")
-		stored, err := intake.ListRuns(dir)
-		if err != nil {
-			return nil, err
-		}
-		task := strings.ToUpper(c.String("task"))
-		for _, s := range stored {
-			if s.Task != task {
-				continue
-			}
-			tag := s.Team + "/" + s.Tag
-			in.setTeam(tag, s.Team)
-			srcs = append(srcs, runSource{s.Path, func() (*eval.Run, error) {
-				// ReadRun refuses a run whose bytes are not those accepted.
-				run, err := s.ReadRun(lim)
-				if err == nil {
-					run.Tag = tag
-					if run.Description == "" {
-						run.Description = s.Description
-					}
-				}
-				return run, err
-			}})
-		}
-		if len(srcs) == 0 {
-			return nil, fmt.Errorf("store %s: no current runs of task %s", dir, task)
-		}
-	case c.NArg() > 0:
-		for _, p := range c.Args().Slice() {
-			srcs = append(srcs, runSource{p, func() (*eval.Run, error) { return trecfmt.ReadRunFile(p, lim) }})
-		}
-	default:
-		files, err := coll.RunFiles()
-		if err != nil {
-			return nil, err
-		}
-		if len(files) == 0 {
-			return nil, fmt.Errorf("collection %s has no reference runs; give --runs DIR, --store DIR or RUN files", coll.Name)
-		}
-		for _, rel := range files {
-			srcs = append(srcs, runSource{rel, func() (*eval.Run, error) {
-				run, err := coll.ReadRun(rel)
-				if err == nil {
-					// Shown by its path in the collection, not on this disk.
-					run.File = rel
-				}
-				return run, err
-			}})
-		}
-	}
-
-	progress := bars.callback("reading runs")
-	for i, s := range srcs {
-		if progress != nil {
-			progress(i, len(srcs))
-		}
-		run, err := s.read()
-		if err != nil {
-			return nil, err
-		}
-		if topics != nil {
-			trecfmt.RestrictTopics(topics, nil, run)
-		}
-		in.runs = append(in.runs, run)
-	}
-	if progress != nil {
-		progress(len(srcs), len(srcs))
-	}
+	in := &lbInput{qrels: set.Qrels, runs: set.Runs, collection: set.CollectionName(), qrelsName: set.QrelsName,
+		topicsFrom: set.TopicsFrom, limits: lim, teams: set.Teams, judgedTop: set.GradingScale}
 	if !c.IsSet("store") {
 		if err := in.teamsFromNames(c); err != nil {
 			return nil, err
 		}
 	}
 	return in, nil
-}
-
-// progressBars shows one progress bar per task on a terminal (nothing
-// otherwise): reading runs, scoring, and each measure's resampling.
-type progressBars struct {
-	w    io.Writer
-	mu   sync.Mutex
-	task string
-	bar  *progressbar.ProgressBar
-	on   bool
-}
-
-func newProgressBars(w io.Writer) *progressBars {
-	f, ok := w.(*os.File)
-	return &progressBars{w: w, on: ok && term.IsTerminal(int(f.Fd()))}
-}
-
-// report is a leaderboard.Options.Progress callback.
-func (p *progressBars) report(task string, done, total int) {
-	if !p.on {
-		return
-	}
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if task != p.task || p.bar == nil {
-		if p.bar != nil {
-			p.bar.Finish()
-		}
-		p.task = task
-		p.bar = progressbar.NewOptions(total,
-			progressbar.OptionSetWriter(p.w),
-			progressbar.OptionSetDescription(task),
-			progressbar.OptionShowCount(),
-			progressbar.OptionThrottle(50*time.Millisecond),
-			progressbar.OptionClearOnFinish(),
-		)
-	}
-	p.bar.Set(done)
-}
-
-// callback is report for one task, or nil off a terminal.
-func (p *progressBars) callback(task string) func(done, total int) {
-	if !p.on {
-		return nil
-	}
-	return func(done, total int) { p.report(task, done, total) }
-}
-
-func (p *progressBars) finish() {
-	p.mu.Lock()
-	defer p.mu.Unlock()
-	if p.bar != nil {
-		p.bar.Finish()
-		p.bar = nil
-		p.task = ""
-	}
 }

@@ -7,9 +7,11 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/eval/collection"
+	"github.com/ntcir-pmr/mreval/eval/inputs"
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/noise"
+	"github.com/ntcir-pmr/mreval/internal/progress"
 )
 
 // The leaderboard's noise ceiling: for a collection with seed runs, the
@@ -41,19 +43,18 @@ var noiseShown = map[string]bool{"table": true, "md": true, "html": true, "json"
 // with seed runs and --no-noise is not given: 1,000 re-drawn ground truths
 // of the leaderboard's topics, seeded with --seed, on which the oracle and
 // every run are scored with the leaderboard's measures.
-func addLeaderboardNoise(c *cli.Context, lb *leaderboard.Leaderboard, in *lbInput, measures []*measure.Measure, bars *progressBars) error {
+func addLeaderboardNoise(c *cli.Context, lb *leaderboard.Leaderboard, in *lbInput, measures []*measure.Measure, bars *progress.Bars) error {
 	if c.Bool("no-noise") || !noiseShown[c.String("format")] {
 		return nil
 	}
-	hasSeeds := false
+	var coll *collection.Collection
 	if in.collection != "" {
-		coll, err := collection.Lookup(in.collection)
-		if err != nil {
-			return usageError{err}
+		var err error
+		if coll, err = inputs.Collection(in.collection); err != nil {
+			return inputError(err)
 		}
-		hasSeeds = coll.SeedsFile != ""
 	}
-	if !hasSeeds {
+	if coll == nil || coll.SeedsFile == "" {
 		if c.IsSet("noise") {
 			return usagef("--noise needs a collection with seed runs (recycling)")
 		}
@@ -67,23 +68,17 @@ func addLeaderboardNoise(c *cli.Context, lb *leaderboard.Leaderboard, in *lbInpu
 	if draws < 2 || draws > maxDraws {
 		return usagef("--noise-draws must be from 2 to %d", maxDraws)
 	}
-	seeds, err := loadSeeds(in.collection)
+	seeds, err := inputs.Seeds(in.collection)
 	if err != nil {
-		return err
+		return inputError(err)
 	}
-	perturb := map[string]noise.Perturbation{}
-	for _, topic := range lb.Topics {
-		ts := seeds.ByID[topic]
-		if ts == nil {
-			return fmt.Errorf("collection %s has no seed runs for topic %s, so it has no noise ceiling (use --no-noise)", in.collection, topic)
-		}
-		if perturb[topic], err = noise.NewPerturbation(ts, model); err != nil {
-			return fmt.Errorf("%v (use --no-noise)", err)
-		}
+	perturb, err := inputs.Perturbations(coll, seeds, lb.Topics, model)
+	if err != nil {
+		return fmt.Errorf("%v, so the leaderboard has no noise ceiling (use --no-noise)", err)
 	}
 	ceilings, err := noise.ComputeCeilings(noise.Input{Qrels: in.qrels, Topics: lb.Topics, Noise: perturb, Runs: in.runs},
-		noise.Config{Measures: measures, Options: measure.DefaultOptions(), Draws: draws, Seed: c.Uint64("seed"), Progress: bars.callback("noise ceiling")})
-	bars.finish()
+		noise.Config{Measures: measures, Options: measure.DefaultOptions(), Draws: draws, Seed: c.Uint64("seed"), Progress: bars.Callback("noise ceiling")})
+	bars.Finish()
 	if err != nil {
 		return err
 	}

@@ -2,17 +2,14 @@ package main
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
-	"github.com/ntcir-pmr/mreval/eval"
-	"github.com/ntcir-pmr/mreval/eval/collection"
+	"github.com/ntcir-pmr/mreval/eval/inputs"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/noise"
 	"github.com/ntcir-pmr/mreval/eval/report"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 func init() {
@@ -68,49 +65,13 @@ func noiseAction(c *cli.Context) error {
 		return err
 	}
 	name := c.String("collection")
-	seeds, err := loadSeeds(name)
+	in, seeds, err := inputs.Noise(inputs.NoiseSpec{
+		Spec:     inputs.Spec{Collection: name, TopicsFile: c.String("topics"), TestTopics: true, Limits: lim},
+		Model:    model,
+		RunFiles: c.Args().Slice(),
+	})
 	if err != nil {
-		return err
-	}
-	coll, err := collection.Lookup(name)
-	if err != nil {
-		return usageError{err}
-	}
-	q, err := coll.Qrels()
-	if err != nil {
-		return err
-	}
-	topics, err := noiseTopics(c, coll, q, lim)
-	if err != nil {
-		return err
-	}
-	in := noise.Input{Qrels: q, Topics: topics, Noise: map[string]noise.Perturbation{}}
-	var unseeded []string
-	for _, topic := range topics {
-		ts := seeds.ByID[topic]
-		if ts == nil {
-			unseeded = append(unseeded, topic)
-			continue
-		}
-		if in.Noise[topic], err = noise.NewPerturbation(ts, model); err != nil {
-			return fmt.Errorf("%s: %v", coll.Path(coll.SeedsFile), err)
-		}
-	}
-	if len(unseeded) > 0 {
-		return fmt.Errorf("%s: no seed runs for %d of the topics: %s", coll.Path(coll.SeedsFile), len(unseeded), strings.Join(unseeded, ", "))
-	}
-	// The report names runs by tag, next to the oracle.
-	tags := map[string]string{noise.OracleTag: "the oracle"}
-	for _, path := range c.Args().Slice() {
-		run, err := trecfmt.ReadRunFile(path, lim)
-		if err != nil {
-			return err
-		}
-		if prev, dup := tags[run.Tag]; dup {
-			return fmt.Errorf("%s: run tag %q is already used by %s; the report names runs by tag", path, run.Tag, prev)
-		}
-		tags[run.Tag] = path
-		in.Runs = append(in.Runs, run)
+		return inputError(err)
 	}
 	measures, err := measure.ParseAll(noise.CeilingMeasures)
 	if err != nil {
@@ -124,38 +85,6 @@ func noiseAction(c *cli.Context) error {
 		fmt.Fprintf(c.App.ErrWriter, "mreval: warning: %s\n", w)
 	}
 	return write(c.App.Writer, noise.NewReport(ceilings, seeds, model, noise.DefaultLevel, name))
-}
-
-// noiseTopics returns --topics or the collection's test topics, in byte
-// order; every one must be judged.
-func noiseTopics(c *cli.Context, coll *collection.Collection, q *eval.Qrels, lim trecfmt.Limits) ([]string, error) {
-	from := c.String("topics")
-	var topics []string
-	var err error
-	if from != "" {
-		topics, err = trecfmt.ReadIDListFile(from, lim)
-	} else {
-		from = coll.Path(coll.TestTopicsFile)
-		topics, err = coll.TestTopics()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if len(topics) == 0 {
-		return nil, fmt.Errorf("%s: no topics", from)
-	}
-	var missing []string
-	for _, t := range topics {
-		if q.Topic(t) == nil {
-			missing = append(missing, t)
-		}
-	}
-	if len(missing) > 0 {
-		return nil, fmt.Errorf("%s: %d listed topics have no judgments in %s: %s", from, len(missing), q.File, strings.Join(missing, ", "))
-	}
-	topics = slices.Clone(topics)
-	slices.Sort(topics)
-	return slices.Compact(topics), nil
 }
 
 // noiseWarnings says which runs miss topics and where a score is
