@@ -55,9 +55,7 @@ const (
 // seen; each entry is deleted by the fix that makes its case pass (the
 // harness fails a listed case that passes, so that the list cannot go stale).
 var knownBroken = map[string]string{
-	"gen-topics-list-1.1M":  "topic lists have no count limit; eval --topics lists all 1.1 M missing topics on stderr (10 MiB)",
 	"run-cr-only-line-ends": "trecfmt: CR-only file is one line; eval takes its first 6 fields and silently ignores the rest (exit 0)",
-	"topics-escape":         "eval --topics: 'no judgments' message prints the topic raw (ESC)",
 }
 
 // hostileCase is one hostile invocation of mreval.

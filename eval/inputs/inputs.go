@@ -12,13 +12,13 @@ package inputs
 import (
 	"errors"
 	"fmt"
-	"strings"
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // UsageError marks inputs named wrongly (an unknown collection, flags
@@ -176,7 +176,7 @@ func ReadTopics(path string, lim trecfmt.Limits) ([]string, error) {
 		return nil, err
 	}
 	if len(topics) == 0 {
-		return nil, fmt.Errorf("%s: no topics listed (the file is empty)", path)
+		return nil, fmt.Errorf("%s: no topics listed (the file is empty)", safetext.Name(path))
 	}
 	return topics, nil
 }
@@ -187,7 +187,7 @@ func ReadTopics(path string, lim trecfmt.Limits) ([]string, error) {
 // the list in the message.
 func Restrict(q *eval.Qrels, topics []string, from string) error {
 	if missing := trecfmt.RestrictTopics(topics, q); len(missing) > 0 {
-		return fmt.Errorf("%s: %d listed topics have no judgments in %s: %s", from, len(missing), q.File, strings.Join(missing, ", "))
+		return fmt.Errorf("%s: %d listed topics have no judgments in %s: %s", safetext.Name(from), len(missing), safetext.Name(q.File), safetext.List(missing, 10))
 	}
 	return nil
 }

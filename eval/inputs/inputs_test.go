@@ -1,6 +1,7 @@
 package inputs
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -9,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/noise"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
@@ -316,4 +318,16 @@ func TestSeedsAndNoise(t *testing.T) {
 	sigmas, err := seeds.Sigmas()
 	require.NoError(t, err)
 	assert.Equal(t, map[string]float64{"cb": sigmas["cb"], "boolq": sigmas["boolq"]}, eps)
+}
+
+// A restriction that misses many topics names the first ten, quoted where
+// they hold control characters, and counts the rest.
+func TestRestrictClipsAndQuotesMissingTopics(t *testing.T) {
+	q := &eval.Qrels{File: "q.qrels", ByID: map[string]*eval.TopicQrels{}}
+	topics := []string{"\x1b[31mred"}
+	for i := range 14 {
+		topics = append(topics, fmt.Sprintf("t%02d", i))
+	}
+	assert.EqualError(t, Restrict(q, topics, "list"),
+		`list: 15 listed topics have no judgments in q.qrels: "\x1b[31mred", t00, t01, t02, t03, t04, t05, t06, t07, t08 … and 5 more`)
 }

@@ -5,7 +5,11 @@
 // injects terminal escapes; printed through Name it is one visible token.
 package safetext
 
-import "strconv"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+)
 
 // Name returns s unchanged when it is non-empty printable ASCII without
 // spaces, quotes, apostrophes and backslashes, and otherwise s in Go's
@@ -25,4 +29,22 @@ func Name(s string) string {
 		}
 	}
 	return s
+}
+
+// List joins names for a message, each through Name, and stops after max
+// of them with "… and N more": a list taken from input can hold a million
+// names, and a message is not a dump.
+func List(names []string, max int) string {
+	var b strings.Builder
+	for i, n := range names {
+		if i == max {
+			fmt.Fprintf(&b, " … and %d more", len(names)-max)
+			break
+		}
+		if i > 0 {
+			b.WriteString(", ")
+		}
+		b.WriteString(Name(n))
+	}
+	return b.String()
 }

@@ -51,3 +51,11 @@ func FuzzName(f *testing.F) {
 		}
 	})
 }
+
+func TestList(t *testing.T) {
+	assert.Equal(t, "", List(nil, 3))
+	assert.Equal(t, "a, b", List([]string{"a", "b"}, 3))
+	assert.Equal(t, "a, b, c", List([]string{"a", "b", "c"}, 3))
+	assert.Equal(t, "a, b, c … and 2 more", List([]string{"a", "b", "c", "d", "e"}, 3))
+	assert.Equal(t, `"\x1b[31mred", ok`, List([]string{"\x1b[31mred", "ok"}, 3))
+}
