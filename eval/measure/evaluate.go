@@ -273,6 +273,12 @@ func warnings(q *eval.Qrels, r *Result, cfg Config, opts *Options) []string {
 	if len(r.Run.Topics) == 0 {
 		out = append(out, emptyRunWarning(r))
 	}
+	if note := allRelevantNote(q, ms, opts.RelevanceLevel); note != "" {
+		out = append(out, note)
+	}
+	if note := integerGainNote(q, ms); note != "" {
+		out = append(out, note)
+	}
 	if cfg.Feasible != nil {
 		var none []string
 		for _, topic := range r.Topics {

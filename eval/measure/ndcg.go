@@ -23,7 +23,14 @@ g(v) = 2^v − 1 for graded levels. Ranking order: trec_eval's — score
 descending with scores compared as 32-bit floats (trec_eval stores them
 so), ties by docno descending. A topic whose ideal DCG is 0 (no positive gain) scores 0
 and is reported in a warning; a topic absent from the run scores 0.
-On integer qrels with the default gain this is trec_eval's ndcg.`,
+On integer qrels with the default gain this is trec_eval's ndcg.
+
+Two nDCGs, side by side:
+  ndcg@k       gains = the judged values as written (87.25 is 87.25)
+  ndcg_cut.k   trec_eval's: gains = the values truncated to integers, as
+               trec_eval reads them (87.25 is 87)
+They agree on integer qrels and differ slightly on float ones (Subtask A:
+ndcg@10 0.8310 vs ndcg_cut.10 0.8305 for one run); ndcg@10 is the task's.`,
 		Trec: true, Params: Cutoffs, Domain: CutoffDomain, Bare: true,
 		Calc: func(t *Topic, cutoffs []float64, out []float64) {
 			ndcgFloat(t, cutoffs, out)
