@@ -13,6 +13,13 @@
 // the run for most of them.
 //
 //	go run ./scripts/genbench -shape msmarco -topics 6980 -depth 1000 -out /tmp/msmarco
+//
+// The tau shape is one topic of -models models, every one judged with an
+// accuracy of two decimals (many ties, as in Subtask A) and scored by the
+// run with a noisy estimate of it: the input of a weighted τ on a large
+// model zoo.
+//
+//	go run ./scripts/genbench -shape tau -models 1000000 -out /tmp/tau
 package main
 
 import (
@@ -30,7 +37,7 @@ func main() {
 	models := flag.Int("models", 2703, "models ranked per topic")
 	judged := flag.Int("judged", 1350, "models judged per topic")
 	depth := flag.Int("depth", 1000, "msmarco shape: passages ranked per topic")
-	shape := flag.String("shape", "models", "models or msmarco")
+	shape := flag.String("shape", "models", "models, msmarco or tau")
 	seed := flag.Uint64("seed", 1, "random seed")
 	out := flag.String("out", ".", "output directory")
 	flag.Parse()
@@ -40,8 +47,10 @@ func main() {
 		err = write(*out, *topics, *models, *judged, *seed)
 	case "msmarco":
 		err = writeMSMARCO(*out, *topics, *depth, *seed)
+	case "tau":
+		err = writeTau(*out, *models, *seed)
 	default:
-		err = fmt.Errorf("unknown -shape %q (models or msmarco)", *shape)
+		err = fmt.Errorf("unknown -shape %q (models, msmarco or tau)", *shape)
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "genbench:", err)
@@ -162,6 +171,33 @@ func writeMSMARCO(dir string, topics, depth int, seed uint64) error {
 			rw.Write(line)
 			score -= 0.02 * rng.Float64()
 		}
+	}
+	if err := qw.Flush(); err != nil {
+		return err
+	}
+	return rw.Flush()
+}
+
+func writeTau(dir string, models int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 0x746175))
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	q, err := os.Create(filepath.Join(dir, "bench.qrels"))
+	if err != nil {
+		return err
+	}
+	defer q.Close()
+	r, err := os.Create(filepath.Join(dir, "bench.run"))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	qw, rw := bufio.NewWriter(q), bufio.NewWriter(r)
+	for m := range models {
+		accuracy := 50 + 50*rng.Float64()
+		fmt.Fprintf(qw, "t1 0 model-%07d %.2f\n", m, accuracy)
+		fmt.Fprintf(rw, "t1 Q0 model-%07d %d %.6f bench\n", m, m+1, accuracy+10*rng.NormFloat64())
 	}
 	if err := qw.Flush(); err != nil {
 		return err
