@@ -16,6 +16,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -235,13 +236,28 @@ func tinyRun(tag string, seed int) []byte {
 	return b.Bytes()
 }
 
-// testServeLoadAndKill: 20 clients upload 500 runs (25 each, one team
+// serveLoadUploads is the number of uploads of the load test: 100 in the
+// everyday suite, MREVAL_SERVE_LOAD_UPLOADS (a multiple of 20; .ci/run
+// sets 500, the figure) for the full run.
+func serveLoadUploads(t *testing.T) int {
+	n := 100
+	if v := os.Getenv("MREVAL_SERVE_LOAD_UPLOADS"); v != "" {
+		var err error
+		n, err = strconv.Atoi(v)
+		require.NoError(t, err, "MREVAL_SERVE_LOAD_UPLOADS")
+		require.True(t, n >= 20 && n%20 == 0, "MREVAL_SERVE_LOAD_UPLOADS must be a positive multiple of 20")
+	}
+	return n
+}
+
+// testServeLoadAndKill: 20 clients upload serveLoadUploads runs (one team
 // each); when half are accepted the server is killed with SIGKILL and
 // restarted on the same address. Afterwards every upload answered
 // "accepted" is in the store, with its version and checksum, and verify
-// finds nothing but what a killed commit may leave.
+// is clean.
 func testServeLoadAndKill(t *testing.T, bin string) {
-	const clients, perClient = 20, 25
+	const clients = 20
+	perClient := serveLoadUploads(t) / clients
 	dir := t.TempDir()
 	writeTinyCollection(t, dir)
 	store := filepath.Join(dir, "store")
@@ -324,7 +340,7 @@ func testServeLoadAndKill(t *testing.T, bin string) {
 						errs <- fmt.Errorf("%s/%s: status %d: %s", team, tag, code, a.Message)
 					}
 					mu.Unlock()
-					if code == 201 && nAccepted.Add(1) == clients*perClient/2 {
+					if code == 201 && nAccepted.Add(1) == int64(clients*perClient/2) {
 						killOnce.Do(func() { go killer() })
 					}
 					break
