@@ -6,6 +6,7 @@ import (
 	"cmp"
 	"errors"
 	"fmt"
+	"github.com/ntcir-pmr/mreval/internal/suggest"
 	"io"
 	"io/fs"
 	"math"
@@ -129,13 +130,14 @@ func (ts *topicState) compare(a, b uint32) int {
 }
 
 type checker struct {
-	v       *Validator
-	rep     *Report
-	topics  []*topicState // by topic index
-	tag     string
-	tagLine int
-	tagCol  int
-	tagSeen bool
+	suggestEdits int // unknown docnos given an edit-distance search so far
+	v            *Validator
+	rep          *Report
+	topics       []*topicState // by topic index
+	tag          string
+	tagLine      int
+	tagCol       int
+	tagSeen      bool
 	// sysdesc: a well-formed <SYSDESC> first line was read;
 	// sysdescTried: the first line is a SYSDESC line, well formed or not.
 	sysdesc, sysdescTried bool
@@ -585,36 +587,50 @@ func (a *agg) emit(rep *Report, code string, msg func(value string) string, untr
 }
 
 func (c *checker) emitAggregates() {
-	v := c.v
 	c.unknownTopics.emit(c.rep, CodeUnknownTopic, func(t string) string {
 		return fmt.Sprintf("topic %q is not in the topic list", clip([]byte(t)))
 	}, "name topics that are not in the topic list")
 	c.unknownDocs.emit(c.rep, CodeNotInPool, func(d string) string {
-		return fmt.Sprintf("document %q is not in the pool%s", clip([]byte(d)), v.suggest(d))
+		return fmt.Sprintf("document %q is not in the pool%s", clip([]byte(d)), c.suggest(d))
 	}, "name documents that are not in the pool")
 	c.otherTags.emit(c.rep, CodeTagMismatch, func(t string) string {
 		return fmt.Sprintf("run tag %q differs from %q of line %d; every line must carry the same tag", clip([]byte(t)), c.tag, c.tagLine)
 	}, "carry other run tags")
 }
 
-// suggest proposes the pool document an unknown docno probably means: the
-// same name in another case, or the only pool ID ending in "/"+docno (a
-// model ID given without its organisation).
-func (v *Validator) suggest(doc string) string {
+// suggest proposes the pool documents an unknown docno probably means:
+// the same name in another case; the name with or without its
+// organisation ("bert-base-uncased" for "google-bert/bert-base-uncased" and
+// the reverse); else the nearest names by edit distance. Only the first
+// suggestMaxEdits distinct unknown names get the edit-distance search, so
+// a run of 10,000 made-up names costs no more than a few.
+func (c *checker) suggest(doc string) string {
+	v := c.v
 	var found []string
+	base := doc[strings.LastIndexByte(doc, '/')+1:]
 	for _, d := range v.pool {
-		if strings.EqualFold(d, doc) || strings.HasSuffix(d, "/"+doc) {
+		dBase := d[strings.LastIndexByte(d, '/')+1:]
+		if strings.EqualFold(d, doc) || strings.EqualFold(dBase, base) {
 			found = append(found, d)
-			if len(found) > 1 {
-				return ""
+			if len(found) == suggestMax {
+				break
 			}
 		}
 	}
-	if len(found) == 1 {
-		return fmt.Sprintf(" (did you mean %q?)", found[0])
+	if len(found) == 0 && c.suggestEdits < suggestMaxEdits {
+		c.suggestEdits++
+		found = suggest.Closest(doc, v.pool, suggestMax)
 	}
-	return ""
+	if len(found) == 0 {
+		return ""
+	}
+	return " (did you mean " + suggest.Phrase(found) + "?)"
 }
+
+const (
+	suggestMax      = 3
+	suggestMaxEdits = 20
+)
 
 // quoteListMore quotes names (the first of total) and says how many are
 // left out.

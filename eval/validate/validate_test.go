@@ -183,6 +183,19 @@ func TestMalformed(t *testing.T) {
 			},
 		},
 		{
+			// With the organisation where the pool has none, and the other
+			// organisation; then typos, by edit distance (budget 1 for
+			// names under 10 bytes).
+			name: "document with a wrong or extra organisation, or a typo", task: TaskB,
+			content: edit(map[int]string{2: "cola Q0 google/delta 2 0.8 myrun", 7: "rte Q0 other/beta 2 0.8 myrun", 12: "sst2 Q0 org/gama 2 0.8 myrun", 13: "sst2 Q0 epsilom 3 0.7 myrun"}),
+			want: []string{
+				`run.txt:2:9: error: document "google/delta" is not in the pool (did you mean "delta"?) [not-in-pool]`,
+				`run.txt:7:8: error: document "other/beta" is not in the pool (did you mean "org/beta"?) [not-in-pool]`,
+				`run.txt:12:9: error: document "org/gama" is not in the pool (did you mean "org/gamma"?) [not-in-pool]`,
+				`run.txt:13:9: error: document "epsilom" is not in the pool (did you mean "epsilon"?) [not-in-pool]`,
+			},
+		},
+		{
 			name: "document in another case", task: TaskB,
 			content: edit(map[int]string{4: "cola Q0 Delta 4 0.6 myrun"}),
 			want:    []string{`run.txt:4:9: error: document "Delta" is not in the pool (did you mean "delta"?) [not-in-pool]`},
