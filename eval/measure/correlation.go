@@ -72,17 +72,39 @@ documents or a constant side.`,
 	})
 }
 
-// correlate pairs each judged document's value with its run score (−∞ when
-// not retrieved, or left out when retrievedOnly) and applies corr.
+// correlate applies corr to the topic's pairs of judged value and run
+// score (see correlationPairs).
 func correlate(t *Topic, corr func(truth, score []float64) (float64, bool), retrievedOnly bool) float64 {
+	truth, score := t.correlationPairs(retrievedOnly)
+	v, ok := corr(truth, score)
+	if !ok {
+		return undefined
+	}
+	return v
+}
+
+// correlationPairs pairs each judged document's value with its run score,
+// in qrels order: −∞ for a document the run does not retrieve, or, with
+// retrievedOnly, no pair. The pairs are built once per topic and shared by
+// every correlation measure (map lookups per document: on a zoo of a
+// million models, tauw and tauw_sym would spend more time building them
+// twice than computing), so corr must not modify them.
+func (t *Topic) correlationPairs(retrievedOnly bool) (truth, score []float64) {
+	c := &t.corrPairs[0]
+	if retrievedOnly {
+		c = &t.corrPairs[1]
+	}
+	if c.done {
+		return c.truth, c.score
+	}
 	n := len(t.Qrels.Docs)
-	truth := make([]float64, 0, n)
-	score := make([]float64, 0, n)
+	truth = make([]float64, 0, n)
+	score = make([]float64, 0, n)
+	// Every retrieved document, judged or not: only judged ones are looked
+	// up, and an insertion costs no more than the lookup that would avoid it.
 	found := make(map[string]float64, len(t.Ranked))
 	for _, e := range t.Ranked {
-		if _, ok := t.Qrels.Value[e.Doc]; ok {
-			found[e.Doc] = e.Score
-		}
+		found[e.Doc] = e.Score
 	}
 	for _, d := range t.Qrels.Docs {
 		s, ok := found[d]
@@ -95,9 +117,6 @@ func correlate(t *Topic, corr func(truth, score []float64) (float64, bool), retr
 		truth = append(truth, t.Qrels.Value[d])
 		score = append(score, s)
 	}
-	v, ok := corr(truth, score)
-	if !ok {
-		return undefined
-	}
-	return v
+	c.truth, c.score, c.done = truth, score, true
+	return truth, score
 }

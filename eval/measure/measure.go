@@ -570,6 +570,15 @@ type Topic struct {
 
 	rangeDone bool // lo, hi cache the judged value range (minmax gain)
 	lo, hi    float64
+
+	corrPairs [2]correlationPairs // see Topic.correlationPairs
+}
+
+// correlationPairs are the judged values and run scores a topic's
+// correlation measures read.
+type correlationPairs struct {
+	truth, score []float64
+	done         bool
 }
 
 // Value returns the judged value of doc and whether it is judged.

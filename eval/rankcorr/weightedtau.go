@@ -4,6 +4,8 @@ import (
 	"cmp"
 	"math"
 	"slices"
+
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 // WeightedTau returns the additive hyperbolic weighted Kendall τ of Vigna (2015) with the
@@ -54,12 +56,33 @@ func WeightedTauSym(truth, score []float64) (tau float64, ok bool) {
 		return 0, false
 	}
 	x, y := nanLowest(truth), nanLowest(score)
-	a := weightedRankedTau(x, y)
-	b := weightedRankedTau(y, x)
+	// The two orders are independent: for a large zoo (where they take a
+	// good part of a second each) they run on two cores.
+	var halves [2]float64
+	workers.Do(2, workersFor(len(x)), func(_, i int) {
+		if i == 0 {
+			halves[0] = weightedRankedTau(x, y)
+		} else {
+			halves[1] = weightedRankedTau(y, x)
+		}
+	})
+	a, b := halves[0], halves[1]
 	if math.IsNaN(a) || math.IsNaN(b) {
 		return 0, false
 	}
 	return (a + b) / 2, true
+}
+
+// parallelFrom is the size from which the two weighted τ of
+// WeightedTauSym run in parallel; below it, starting a goroutine costs
+// more than it saves, and evaluations already run topics in parallel.
+const parallelFrom = 1 << 15
+
+func workersFor(n int) int {
+	if n < parallelFrom {
+		return 1
+	}
+	return 2
 }
 
 // nanLowest returns x unchanged when it holds no NaN. Otherwise it returns the dense ranks of x
@@ -91,13 +114,19 @@ func nanLowest(x []float64) []float64 {
 	return ranks
 }
 
-// weightedTauState carries the arrays shared by the recursive merge sort of weighedMerge.
-type weightedTauState struct {
-	y         []float64
-	weight    []float64 // weight[i] = 1/(rank_i + 1), indexed by item
-	perm      []int     // items, sorted by x then y, then progressively by y
-	temp      []int     // merge buffer
-	exchanges float64   // D: total weight of discordant pairs
+// weightedItem is an item's pair of values and its position, for the sort
+// of weightedRankedTau: sorting the values themselves rather than indices
+// into x and y keeps every later pass sequential in memory, which decides
+// the time for a million items.
+type weightedItem struct {
+	x, y float64
+	i    int
+}
+
+// yWeight is an item's y value and its weight, in the order of the merge
+// sort on y.
+type yWeight struct {
+	y, w float64
 }
 
 // weightedRankedTau is a port of SciPy's _weightedrankedtau(x, y, rank=None, weigher=None,
@@ -105,47 +134,58 @@ type weightedTauState struct {
 // SciPy does (x or y constant). x and y must be NaN-free and len(x) ≥ 1.
 func weightedRankedTau(x, y []float64) float64 {
 	n := len(x)
-	perm := make([]int, n)
-	for i := range perm {
-		perm[i] = i
+	items := make([]weightedItem, n)
+	for i := range items {
+		items[i] = weightedItem{x[i], y[i], i}
 	}
 	// np.lexsort((y, x)) is stable: sort on x, then y, then original position.
-	slices.SortFunc(perm, func(a, b int) int {
-		if c := cmp.Compare(x[a], x[b]); c != 0 {
-			return c
+	// Plain comparisons: x and y hold no NaN, and −0 ties with +0 as in
+	// NumPy.
+	slices.SortFunc(items, func(a, b weightedItem) int {
+		switch {
+		case a.x < b.x:
+			return -1
+		case a.x > b.x:
+			return 1
+		case a.y < b.y:
+			return -1
+		case a.y > b.y:
+			return 1
 		}
-		if c := cmp.Compare(y[a], y[b]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
+		return a.i - b.i
 	})
 
-	// rank=None: the decreasing lexicographic rank, i.e. the inverse of the reversed perm.
-	weight := make([]float64, n)
-	for r := range n {
-		weight[perm[n-1-r]] = 1.0 / float64(1+r)
+	// rank=None: the decreasing lexicographic rank; the item at position p
+	// of the sort has rank n−1−p.
+	xs := make([]float64, n)
+	sorted := make([]yWeight, n)
+	for p, it := range items {
+		xs[p] = it.x
+		sorted[p] = yWeight{y: it.y, w: 1.0 / float64(1+(n-1-p))}
 	}
+	items = nil
 
-	// Weight of pairs tied in both x and y (t) and of pairs tied in x (u), grouped along perm.
-	t, _ := tiedWeight(perm, weight, x, y)
-	u, xConstant := tiedWeight(perm, weight, x)
+	// Weight of pairs tied in both x and y (t) and of pairs tied in x (u), grouped along the sort.
+	t, _ := tiedWeight(sorted, xs, true)
+	u, xConstant := tiedWeight(sorted, xs, false)
 	if xConstant {
 		return math.NaN()
 	}
+	xs = nil
 
-	st := &weightedTauState{y: y, weight: weight, perm: perm, temp: make([]int, n)}
+	st := &weightedTauState{items: sorted, temp: make([]yWeight, n)}
 	st.weighedMerge(0, n)
 
-	// perm is now sorted by y: weight of pairs tied in y.
-	v, yConstant := tiedWeight(perm, weight, y)
+	// sorted is now sorted by y: weight of pairs tied in y.
+	v, yConstant := tiedWeight(sorted, nil, true)
 	if yConstant {
 		return math.NaN()
 	}
 
 	// Weight of all pairs: each item is in n−1 pairs.
 	s := 0.0
-	for i := range n {
-		s += weight[perm[i]]
+	for _, it := range sorted {
+		s += it.w
 	}
 	tot := s * float64(n-1)
 
@@ -153,63 +193,73 @@ func weightedRankedTau(x, y []float64) float64 {
 	return math.Min(1, math.Max(-1, tau))
 }
 
-// tiedWeight returns the weight of the pairs tied in every one of keys, for perm sorted so that
-// tied items are adjacent: a run of k tied items of total weight s holds pairs of weight s·(k−1).
-// allTied reports that perm is a single run. The float64(...) conversions keep Go from fusing
-// s·(k−1) + sum into an FMA: SciPy's wheels round the product first, and so must we for identical
-// results on every architecture.
-func tiedWeight(perm []int, weight []float64, keys ...[]float64) (sum float64, allTied bool) {
-	n := len(perm)
+// weightedTauState carries the arrays shared by the recursive merge sort of weighedMerge.
+type weightedTauState struct {
+	items     []yWeight // sorted by x then y, then progressively by y
+	temp      []yWeight // merge buffer
+	exchanges float64   // D: total weight of discordant pairs
+}
+
+// tiedWeight returns the weight of the pairs tied in x (where x is not
+// nil; x[p] belongs to items[p]) and, with byY, in y too, for items sorted
+// so that tied items are adjacent: a run of k tied items of total weight s
+// holds pairs of weight s·(k−1). allTied reports that the items are a
+// single run. The float64(...) conversions keep Go from fusing s·(k−1) +
+// sum into an FMA: SciPy's wheels round the product first, and so must we
+// for identical results on every architecture.
+func tiedWeight(items []yWeight, x []float64, byY bool) (sum float64, allTied bool) {
+	n := len(items)
 	first := 0
-	s := weight[perm[0]]
+	s := items[0].w
 	for i := 1; i < n; i++ {
-		for _, k := range keys {
-			if k[perm[first]] != k[perm[i]] {
-				sum += float64(s * float64(i-first-1))
-				first = i
-				s = 0
-				break
-			}
+		if x != nil && x[first] != x[i] || byY && items[first].y != items[i].y {
+			sum += float64(s * float64(i-first-1))
+			first = i
+			s = 0
 		}
-		s += weight[perm[i]]
+		s += items[i].w
 	}
 	sum += float64(s * float64(n-first-1))
 	return sum, first == 0
 }
 
-// weighedMerge sorts perm[offset:offset+length] by y (stable) and adds to st.exchanges the
+// weighedMerge sorts items[offset:offset+length] by y (stable) and adds to st.exchanges the
 // weight of every pair it exchanges: when an item of the right half overtakes the j-th item of
 // the left half, each of the length0−j left items still waiting forms a discordant pair with it,
 // of total weight w·(length0−j) + (sum of their weights). It returns the total weight of the
 // section.
 func (st *weightedTauState) weighedMerge(offset, length int) float64 {
-	perm, y, weight := st.perm, st.y, st.weight
 	if length == 1 {
-		return weight[perm[offset]]
+		return st.items[offset].w
 	}
 	length0 := length / 2
-	length1 := length - length0
 	middle := offset + length0
 	residual := st.weighedMerge(offset, length0)
-	total := st.weighedMerge(middle, length1) + residual
-	if y[perm[middle-1]] < y[perm[middle]] {
+	total := st.weighedMerge(middle, length-length0) + residual
+	left, right := st.items[offset:middle], st.items[middle:offset+length]
+	if left[len(left)-1].y < right[0].y {
 		return total // already in order: no exchanges
 	}
 
+	// One running sum in SciPy's order of additions, kept in a register.
+	exchanges := st.exchanges
+	temp := st.temp[:length]
 	i, j, k := 0, 0, 0
-	for j < length0 && k < length1 {
-		if y[perm[offset+j]] <= y[perm[middle+k]] {
-			st.temp[i] = perm[offset+j]
-			residual -= weight[st.temp[i]]
+	for j < len(left) && k < len(right) {
+		if l := left[j]; l.y <= right[k].y {
+			temp[i] = l
+			residual -= l.w
 			j++
 		} else {
-			st.temp[i] = perm[middle+k]
-			st.exchanges += float64(weight[st.temp[i]]*float64(length0-j)) + residual
+			r := right[k]
+			temp[i] = r
+			exchanges += float64(r.w*float64(len(left)-j)) + residual
 			k++
 		}
 		i++
 	}
-	copy(perm[offset+i:offset+i+length0-j], perm[offset+j:offset+length0])
-	copy(perm[offset:offset+i], st.temp[:i])
+	st.exchanges = exchanges
+	copy(st.items[offset+i:], left[j:])
+	copy(st.items[offset:offset+i], temp[:i])
 	return total
 }

@@ -11,14 +11,23 @@ import (
 	"github.com/ntcir-pmr/mreval/eval"
 )
 
+// smallDocStore shrinks the interner to 256 docnos and arena blocks to
+// 512 bytes for the test.
+func smallDocStore(t *testing.T) {
+	interned, arena := maxInterned, arenaSize
+	maxInterned, arenaSize = 256, 512
+	t.Cleanup(func() { maxInterned, arenaSize = interned, arena })
+}
+
 // TestReadRunManyDistinctDocs crosses the interner's capacity, so that
-// docnos come from the interner (the first 65,536), then from arena blocks
-// after lookups in the full interner (the next 65,536, none found there),
-// then from arena blocks without lookups (the last 8,864), and checks
+// docnos come from the interner (the first 256), then from arena blocks
+// after lookups in the full interner (the next 256, none found there),
+// then from arena blocks without lookups (the last 888), and checks
 // every entry's docno, score, rank and line, and a duplicate found among
 // the last docnos.
 func TestReadRunManyDistinctDocs(t *testing.T) {
-	const topics, perTopic = 70, 2000
+	smallDocStore(t)
+	const topics, perTopic = 70, 20
 	var b strings.Builder
 	for q := range topics {
 		for d := range perTopic {
@@ -41,9 +50,9 @@ func TestReadRunManyDistinctDocs(t *testing.T) {
 		}
 	}
 
-	dup := text + "q69 Q0 doc-139000 2001 0.1 tag\n"
+	dup := text + "q69 Q0 doc-001390 21 0.1 tag\n"
 	_, err = readRunString(t, dup, DefaultLimits)
-	assert.EqualError(t, err, `run.txt:140001: document "doc-139000" appears twice for topic "q69" (lines 139001 and 140001)`)
+	assert.EqualError(t, err, `run.txt:1401: document "doc-001390" appears twice for topic "q69" (lines 1391 and 1401)`)
 }
 
 // TestReadRunRecurringDocs checks that docnos ranked for every topic are
@@ -61,4 +70,35 @@ func TestReadRunRecurringDocs(t *testing.T) {
 	}
 	assert.Equal(t, []string{"t1:m/a", "t1:m/b", "t1:m/c", "t2:m/b", "t2:m/a"}, got)
 	assert.Equal(t, []int32{1, 2, 5}, []int32{run.ByID["t1"].Entries[0].Line, run.ByID["t1"].Entries[1].Line, run.ByID["t1"].Entries[2].Line})
+}
+
+// TestReadQrelsManyDistinctDocs is TestReadRunManyDistinctDocs for qrels.
+func TestReadQrelsManyDistinctDocs(t *testing.T) {
+	smallDocStore(t)
+	const topics, perTopic = 70, 20
+	var b strings.Builder
+	for q := range topics {
+		for d := range perTopic {
+			fmt.Fprintf(&b, "q%02d 0 doc-%06d %d\n", q, q*perTopic+d, d%4)
+		}
+	}
+	text := b.String()
+	qrels, err := ReadQrels(source([]byte(text)), DefaultLimits)
+	require.NoError(t, err)
+	require.Len(t, qrels.Topics, topics)
+	for q := range topics {
+		tq := qrels.ByID[fmt.Sprintf("q%02d", q)]
+		require.Len(t, tq.Docs, perTopic)
+		require.Len(t, tq.Value, perTopic)
+		for d, doc := range tq.Docs {
+			want := fmt.Sprintf("doc-%06d", q*perTopic+d)
+			if doc != want || tq.Value[want] != float64(d%4) || tq.Lines[d] != q*perTopic+d+1 {
+				t.Fatalf("topic %d judgment %d: got %q value %v line %d", q, d, doc, tq.Value[want], tq.Lines[d])
+			}
+		}
+	}
+
+	dup := text + "q69 0 doc-001390 1\n"
+	_, err = ReadQrels(source([]byte(dup)), DefaultLimits)
+	assert.EqualError(t, err, `bench:1401: document "doc-001390" is judged twice for topic "q69" (lines 1391 and 1401)`)
 }

@@ -39,50 +39,62 @@ func ReadQrels(src *Source, lim Limits) (*eval.Qrels, error) {
 	lim = lim.WithDefaults()
 	s := NewScanner(src, lim)
 	q := &eval.Qrels{File: src.Name, ByID: map[string]*eval.TopicQrels{}}
-	strs := interner{}
+	docs := newDocStore()
 	// Values are gathered in slices and the per-topic maps built once at
 	// the end at their final size: growing 500 maps entry by entry costs
 	// several times the memory of the result.
-	values := map[*eval.TopicQrels][]float64{}
-	var last *eval.TopicQrels
+	type topicValues struct {
+		t      *eval.TopicQrels
+		values []float64
+	}
+	byTopic := map[string]*topicValues{}
+	var last *topicValues
 	lastLen := 16
 	err := forEachDataLine(s, lim.MaxEntries, func() error {
 		l, p := ParseQrelsLine(s)
 		if p != nil {
 			return p
 		}
-		t := q.ByID[string(l.Topic)]
-		if t == nil {
+		tv := last
+		// Qrels list a topic's lines together, as runs do (see ReadRun).
+		if tv == nil || string(l.Topic) != tv.t.Topic {
+			tv = byTopic[string(l.Topic)]
+		}
+		if tv == nil {
 			if len(q.ByID) >= lim.MaxTopics {
 				return topicLimitError(s, lim.MaxTopics)
 			}
 			topic := string(l.Topic)
 			// Capacity: the previous topic's size (see ReadRun).
-			t = &eval.TopicQrels{Topic: topic, Docs: make([]string, 0, lastLen), Lines: make([]int, 0, lastLen)}
-			values[t] = make([]float64, 0, lastLen)
+			t := &eval.TopicQrels{Topic: topic, Docs: make([]string, 0, lastLen), Lines: make([]int, 0, lastLen)}
+			tv = &topicValues{t: t, values: make([]float64, 0, lastLen)}
 			q.ByID[topic] = t
+			byTopic[topic] = tv
 		}
-		if last != t {
+		if last != tv {
 			if last != nil {
-				lastLen = max(1, len(last.Docs))
+				lastLen = max(1, len(last.t.Docs))
 			}
-			last = t
+			last = tv
 		}
+		t := tv.t
 		if len(t.Docs) >= lim.MaxDocsPerTopic {
 			return docsLimitError(s, t.Topic, lim.MaxDocsPerTopic)
 		}
-		t.Docs = append(t.Docs, strs.get(l.Doc))
+		t.Docs = append(t.Docs, "")
+		docs.setJudged(t, len(t.Docs)-1, l.Doc)
 		t.Lines = append(t.Lines, s.Line())
-		values[t] = append(values[t], l.Value)
+		tv.values = append(tv.values, l.Value)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
+	docs.flush()
 	q.Topics = eval.SortedKeys(q.ByID)
 	for _, topic := range q.Topics {
 		t := q.ByID[topic]
-		vals := values[t]
+		vals := byTopic[topic].values
 		t.Value = make(map[string]float64, len(t.Docs))
 		for i, doc := range t.Docs {
 			if _, dup := t.Value[doc]; dup {

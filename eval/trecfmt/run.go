@@ -137,20 +137,6 @@ func LineProblem(s *Scanner) *Error { return lineProblem(s) }
 // IsBlank reports whether the current line holds only white space.
 func IsBlank(s *Scanner) bool { return len(s.Fields()) == 0 }
 
-// interner hands out one string per distinct byte sequence, so that a
-// million run lines naming a few thousand models allocate a few thousand
-// strings.
-type interner map[string]string
-
-func (in interner) get(b []byte) string {
-	if s, ok := in[string(b)]; ok {
-		return s
-	}
-	s := string(b)
-	in[s] = s
-	return s
-}
-
 // ReadRunFile reads a TREC run from path ("-" = stdin, gzip transparent).
 func ReadRunFile(path string, lim Limits) (*eval.Run, error) {
 	return readFile(path, lim, ReadRun)
@@ -302,8 +288,8 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 	return run, nil
 }
 
-// docStore gives the entries of a run their docno strings without one
-// allocation per line. Docnos that recur (the task's runs rank the same
+// docStore gives the entries of a run (and the judged documents of qrels)
+// their docno strings without one allocation per line. Docnos that recur (the task's runs rank the same
 // few thousand models for every topic) are interned; once the interner is
 // full and few docnos are found in it (MS MARCO: millions of passages, each
 // ranked for one or two topics), docnos are copied into an arena that
@@ -318,12 +304,17 @@ type docStore struct {
 	pending       []pendingDoc // entries whose Doc is in arena
 }
 
+// pendingDoc is an entry of a run (r) or a judged document of qrels (q)
+// whose docno is arena[off:end].
 type pendingDoc struct {
 	r           *eval.Ranking
+	q           *eval.TopicQrels
 	i, off, end int
 }
 
-const (
+// The interner's capacity and the size of an arena block; variables so
+// that tests can cross both with small inputs.
+var (
 	maxInterned = 1 << 16
 	arenaSize   = 1 << 16
 )
@@ -334,18 +325,35 @@ func newDocStore() *docStore {
 
 // set gives entry i of r the docno b (which aliases the scanner's buffer).
 func (d *docStore) set(r *eval.Ranking, i int, b []byte) {
+	if s, ok := d.intern(b); ok {
+		r.Entries[i].Doc = s
+		return
+	}
+	d.pend(pendingDoc{r: r, i: i}, b)
+}
+
+// setJudged gives judged document i of q the docno b.
+func (d *docStore) setJudged(q *eval.TopicQrels, i int, b []byte) {
+	if s, ok := d.intern(b); ok {
+		q.Docs[i] = s
+		return
+	}
+	d.pend(pendingDoc{q: q, i: i}, b)
+}
+
+// intern returns the interned string of b, interning it while there is
+// room; ok is false when b is left to the arena.
+func (d *docStore) intern(b []byte) (string, bool) {
 	if !d.skipIntern {
 		if s, ok := d.interned[string(b)]; ok {
-			r.Entries[i].Doc = s
 			d.hits++
 			d.lookups++
-			return
+			return s, true
 		}
 		if len(d.interned) < maxInterned {
 			s := string(b)
 			d.interned[s] = s
-			r.Entries[i].Doc = s
-			return
+			return s, true
 		}
 		// Full: keep looking up only while at least one docno in four is
 		// found.
@@ -354,9 +362,15 @@ func (d *docStore) set(r *eval.Ranking, i int, b []byte) {
 			d.lookups, d.hits = 0, 0
 		}
 	}
-	off := len(d.arena)
+	return "", false
+}
+
+// pend copies b into the arena for the entry or judged document p.
+func (d *docStore) pend(p pendingDoc, b []byte) {
+	p.off = len(d.arena)
 	d.arena = append(d.arena, b...)
-	d.pending = append(d.pending, pendingDoc{r: r, i: i, off: off, end: len(d.arena)})
+	p.end = len(d.arena)
+	d.pending = append(d.pending, p)
 	if len(d.arena) >= arenaSize {
 		d.flush()
 	}
@@ -370,7 +384,11 @@ func (d *docStore) flush() {
 	}
 	block := string(d.arena)
 	for _, p := range d.pending {
-		p.r.Entries[p.i].Doc = block[p.off:p.end]
+		if p.r != nil {
+			p.r.Entries[p.i].Doc = block[p.off:p.end]
+		} else {
+			p.q.Docs[p.i] = block[p.off:p.end]
+		}
 	}
 	d.arena = d.arena[:0]
 	d.pending = d.pending[:0]
