@@ -34,12 +34,9 @@ import (
 
 // TestServeProcess runs the built mreval binary as a server on loopback:
 // the demo, a load test with a SIGKILL in the middle, and a browser
-// session. The binary is built once for the three.
+// session, all three on mrevalBinary.
 func TestServeProcess(t *testing.T) {
-	bin := filepath.Join(t.TempDir(), "mreval")
-	build := exec.Command("go", "build", "-o", bin, ".")
-	out, err := build.CombinedOutput()
-	require.NoError(t, err, "%s", out)
+	bin := mrevalBinary(t)
 
 	// In parallel: the load test waits on the store's fsyncs, the others
 	// on the CPU.

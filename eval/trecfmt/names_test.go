@@ -58,3 +58,12 @@ func TestReadIDListRefusesUnprintableIDs(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, []string{"café", "T01"}, ids)
 }
+
+// A device never ends (/dev/zero) or never was a file: refused at once.
+func TestOpenRefusesDevices(t *testing.T) {
+	if _, err := os.Stat("/dev/zero"); err != nil {
+		t.Skip("no /dev/zero here")
+	}
+	_, err := Open("/dev/zero", DefaultLimits)
+	assert.EqualError(t, err, "/dev/zero: is a device, not a file (give - to read standard input)")
+}

@@ -153,6 +153,10 @@ func Open(path string, lim Limits) (*Source, error) {
 		if st, err := file.Stat(); err == nil && st.IsDir() {
 			file.Close()
 			return nil, fmt.Errorf("%s: is a directory, not a file", safetext.Name(path))
+		} else if err == nil && st.Mode()&fs.ModeDevice != 0 {
+			// /dev/zero or /dev/urandom never end; no input is a device.
+			file.Close()
+			return nil, fmt.Errorf("%s: is a device, not a file (give - to read standard input)", safetext.Name(path))
 		}
 		// A FIFO or socket that stalls would block a read, and the clock
 		// check between reads, forever; the runtime poller can interrupt
