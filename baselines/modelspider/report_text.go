@@ -58,11 +58,13 @@ backward passes.
 
 ## Commands
 
-    mreval baseline modelspider train --collection recycling [--topics qrels/recycling.train.topics] [--seed N] --out model.msp
-    mreval baseline modelspider train --repr bundle --bundle DIR --qrels TRUTH.qrels --topics TRAIN.topics [--psi MODEL] --out model.msp
-    mreval baseline modelspider rank --model model.msp --topics qrels/recycling.test.topics --out runs/recycling/modelspider.run
-    mreval baseline modelspider rank --model model.msp --bundle DIR --topics T.topics [--rerank K] --out RUN
-    mreval baseline modelspider report [--seeds 5] [--out docs/baselines-modelspider.md]
+` + "```text" + `
+mreval baseline modelspider train --collection recycling [--topics qrels/recycling.train.topics] [--seed N] --out model.msp
+mreval baseline modelspider train --repr bundle --bundle DIR --qrels TRUTH.qrels --topics TRAIN.topics [--psi MODEL] --out model.msp
+mreval baseline modelspider rank --model model.msp --topics qrels/recycling.test.topics --out runs/recycling/modelspider.run
+mreval baseline modelspider rank --model model.msp --bundle DIR --topics T.topics [--rerank K] --out RUN
+mreval baseline modelspider report [--seeds 5] [--out docs/baselines-modelspider.md]
+` + "```" + `
 
 ` + "`train`" + ` defaults to the shipped settings; ` + "`--dim --ffn --steps --lr --decay-tokens --decay-weights --weighting --free-tokens --linear-path --base-accuracy-path`" + `
 override them. A progress bar with the loss is drawn on stderr when it is a terminal. ` + "`rank`" + ` reads, for the probes
@@ -120,7 +122,9 @@ topics:
 // cross-validation trains.
 const reportFooter = `## Reproducing
 
-    go run ./cmd/mreval baseline modelspider report --seeds 5
+` + "```sh" + `
+go run ./cmd/mreval baseline modelspider report --seeds 5   # illustrative: trains hundreds of networks, about 30 minutes
+` + "```" + `
 
 recomputes every number above (it trains more than %d networks: about 30 minutes on 2 idle cores, longer under load). The
 tests (` + "`go test ./baselines/modelspider/`" + `) check gradients, determinism, the file format, RankAgg, the

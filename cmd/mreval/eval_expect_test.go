@@ -1,11 +1,8 @@
 package main
 
 import (
-	"bufio"
 	"os"
 	"path/filepath"
-	"regexp"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -92,101 +89,6 @@ func TestEvalExpectStdin(t *testing.T) {
 	status, _, errOut = runCLI("eval", "testdata/in/small.qrels", "-", "--expect", "-")
 	assert.Equal(t, 2, status)
 	assert.Equal(t, "mreval: --expect - and a run on standard input cannot both read it\n", errOut)
-}
-
-// docCommand is one command of a ```sh block of a document.
-type docCommand struct {
-	line   int
-	args   []string
-	stdout string // redirect target, or ""
-	exit   int
-	output *string // the ```text block after the ```sh block, for its last command
-}
-
-var exitComment = regexp.MustCompile(`\s+#\s*exit (\d+)$`)
-
-// docCommands reads the ```sh blocks of a document: one mreval command a
-// line, an optional `> FILE`, an optional `# exit N` comment (default 0).
-// A ```text block right after a ```sh block is the stdout of its last
-// command. Anything else (quotes, pipes, other programs) fails the test, so
-// a document cannot hold a command the test silently skips.
-func docCommands(t *testing.T, path string) []docCommand {
-	t.Helper()
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	var cmds []docCommand
-	var block string
-	var text strings.Builder
-	lastBlock, textFor := "", -1
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		line := sc.Text()
-		switch {
-		case strings.HasPrefix(line, "```") && block == "":
-			block = strings.TrimPrefix(line, "```")
-			if block == "text" && lastBlock == "sh" {
-				textFor = len(cmds) - 1
-				text.Reset()
-			}
-		case line == "```":
-			if block == "text" && textFor >= 0 {
-				s := text.String()
-				cmds[textFor].output = &s
-			}
-			lastBlock, block, textFor = block, "", -1
-		case block == "text" && textFor >= 0:
-			text.WriteString(line + "\n")
-		case block == "sh" && strings.TrimSpace(line) != "":
-			c := docCommand{line: n}
-			if m := exitComment.FindStringSubmatch(line); m != nil {
-				c.exit, _ = strconv.Atoi(m[1])
-				line = line[:len(line)-len(m[0])]
-			}
-			require.NotContains(t, line, `"`, "%s:%d: quoting is not supported here", path, n)
-			require.NotContains(t, line, `|`, "%s:%d: pipes are not supported here", path, n)
-			fields := strings.Fields(line)
-			require.Equal(t, "mreval", fields[0], "%s:%d: only mreval commands are run", path, n)
-			if len(fields) > 2 && fields[len(fields)-2] == ">" {
-				c.stdout = fields[len(fields)-1]
-				fields = fields[:len(fields)-2]
-			}
-			c.args = fields[1:]
-			cmds = append(cmds, c)
-		case block == "" && strings.TrimSpace(line) != "":
-			lastBlock = ""
-		}
-	}
-	require.NoError(t, sc.Err())
-	return cmds
-}
-
-// TestCIDocCommands runs every command of docs/ci.md, in order, against
-// the repository's runs and collections, and checks the exit status and the
-// output the document shows.
-func TestCIDocCommands(t *testing.T) {
-	doc, err := filepath.Abs("../../docs/ci.md")
-	require.NoError(t, err)
-	cmds := docCommands(t, doc)
-	require.GreaterOrEqual(t, len(cmds), 8)
-	// The commands write their files into a temporary directory; the runs
-	// are the repository's, linked rather than copied.
-	runs, err := filepath.Abs(filepath.Join(moduleRoot, "runs"))
-	require.NoError(t, err)
-	dir := t.TempDir()
-	require.NoError(t, os.Symlink(runs, filepath.Join(dir, "runs")))
-	t.Chdir(dir)
-	for _, c := range cmds {
-		status, out, errOut := runCLI(c.args...)
-		where := "docs/ci.md:" + strconv.Itoa(c.line) + ": mreval " + strings.Join(c.args, " ")
-		require.Equal(t, c.exit, status, "%s\nstdout:\n%s\nstderr:\n%s", where, out, errOut)
-		if c.stdout != "" {
-			require.NoError(t, os.WriteFile(c.stdout, []byte(out), 0o644), where)
-		}
-		if c.output != nil {
-			assert.Equal(t, *c.output, out, where)
-		}
-	}
 }
 
 // TestActionInstallsThisModule keeps action.yml's go install line in step

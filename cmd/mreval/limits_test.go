@@ -1,10 +1,7 @@
 package main
 
 import (
-	"bufio"
-	"os"
 	"slices"
-	"strconv"
 	"strings"
 	"testing"
 
@@ -15,61 +12,6 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
 )
-
-// docExample is a command of a ```sh block of the docs and what it must
-// do: the comment line after it, "# exit N" or "# exit N: STDERR".
-type docExample struct {
-	line   int
-	args   []string
-	status int
-	stderr string // "" = not checked
-}
-
-// shellExamples reads the ```sh blocks of a Markdown file.
-func shellExamples(t *testing.T, path string) []docExample {
-	f, err := os.Open(path)
-	require.NoError(t, err)
-	defer f.Close()
-	var out []docExample
-	in := false
-	sc := bufio.NewScanner(f)
-	for n := 1; sc.Scan(); n++ {
-		text := sc.Text()
-		switch {
-		case text == "```sh":
-			in = true
-		case text == "```":
-			in = false
-		case in && strings.HasPrefix(text, "mreval "):
-			out = append(out, docExample{line: n, args: strings.Fields(text)[1:], status: -1})
-		case in && strings.HasPrefix(text, "# exit "):
-			require.NotEmpty(t, out, "%s:%d: an expectation without a command", path, n)
-			status, stderr, _ := strings.Cut(strings.TrimPrefix(text, "# exit "), ": ")
-			ex := &out[len(out)-1]
-			ex.status, err = strconv.Atoi(status)
-			require.NoError(t, err, "%s:%d", path, n)
-			ex.stderr = stderr
-		}
-	}
-	require.NoError(t, sc.Err())
-	return out
-}
-
-// TestLimitsDocExamples runs the shell examples of docs/limits.md from the
-// repository root against the shipped collection.
-func TestLimitsDocExamples(t *testing.T) {
-	examples := shellExamples(t, "../../docs/limits.md")
-	require.Len(t, examples, 5)
-	t.Chdir("../..")
-	for _, ex := range examples {
-		require.GreaterOrEqual(t, ex.status, 0, "docs/limits.md:%d: no '# exit N' line", ex.line)
-		status, _, stderr := runCLI(ex.args...)
-		assert.Equal(t, ex.status, status, "docs/limits.md:%d: %s", ex.line, stderr)
-		if ex.stderr != "" {
-			assert.Equal(t, ex.stderr+"\n", stderr, "docs/limits.md:%d", ex.line)
-		}
-	}
-}
 
 func TestLimitFlags(t *testing.T) {
 	// Every command that reads runs or qrels takes the one set of flags.

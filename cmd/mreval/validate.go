@@ -27,7 +27,7 @@ every problem with file:line:column. Exit status: 0 = every run valid
 unreadable --qrels/--pool/--topics files).
 
 The collection is either --collection NAME (its test topics by default, see
---split) or the three files --pool and --topics (and, optionally, --qrels:
+--split) or the two files --pool and --topics (and, optionally, --qrels:
 with it, missing models are told apart as judged or not).`,
 		Flags: append(validationFlags(),
 			&cli.StringFlag{Name: "format", Value: "text", Usage: "report format: text|json"},
