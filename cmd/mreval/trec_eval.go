@@ -16,6 +16,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/report"
 	"github.com/ntcir-pmr/mreval/eval/treceval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/workers"
 )
 
 const trecEvalDescription = `trec_eval 9.0.8 as a drop-in: the same arguments (getopt syntax, -q -c -n -J
@@ -120,15 +121,40 @@ func trecEvalInputs(opts *treceval.Options) (*eval.Qrels, *eval.Run, error) {
 	default:
 		return nil, nil, &treceval.Error{Status: treceval.StatusInput, Msg: fmt.Sprintf("trec_eval: Illegal rel_format '%s'", opts.RelFormat)}
 	}
-	qrels, err := trecEvalRead(opts.Qrels, trecfmt.ReadQrelsFile)
-	if err != nil {
-		return nil, nil, err
+	resultsOK := opts.ResultsFormat == "trec_results"
+	var (
+		qrels          *eval.Qrels
+		run            *eval.Run
+		qrelsErr, rErr error
+	)
+	// Two regular files are read at the same time, on two cores; a pipe or
+	// standard input (which both arguments may name) one after the other.
+	// The errors keep trec_eval's order either way: the qrels', the
+	// results format, the run's.
+	parallel := 1
+	if resultsOK && isRegularFile(opts.Qrels) && isRegularFile(opts.Run) {
+		parallel = 2
 	}
-	if opts.ResultsFormat != "trec_results" {
+	workers.Do(2, parallel, func(_, input int) {
+		switch {
+		case input == 0:
+			qrels, qrelsErr = trecEvalRead(opts.Qrels, trecfmt.ReadQrelsFile)
+		case resultsOK && (parallel == 2 || qrelsErr == nil):
+			run, rErr = trecEvalRead(opts.Run, trecfmt.ReadRunFile)
+		}
+	})
+	if qrelsErr != nil {
+		return nil, nil, qrelsErr
+	}
+	if !resultsOK {
 		return nil, nil, &treceval.Error{Status: treceval.StatusInput, Msg: fmt.Sprintf("trec_eval: Illegal retrieval results format '%s'", opts.ResultsFormat)}
 	}
-	run, err := trecEvalRead(opts.Run, trecfmt.ReadRunFile)
-	return qrels, run, err
+	return qrels, run, rErr
+}
+
+func isRegularFile(path string) bool {
+	fi, err := os.Stat(path)
+	return err == nil && fi.Mode().IsRegular()
 }
 
 // trecEvalRead reads one input file; trec_eval refuses an empty file.
