@@ -214,7 +214,7 @@ func TestWriteRunOrder(t *testing.T) {
 		{Topic: "t/1", Scores: []ModelScore{{"a/x", -0.1}, {"b/y", 1e-20}}},
 	}
 	var buf bytes.Buffer
-	require.NoError(t, writeRun(&buf, "tag1", res))
+	require.NoError(t, WriteRunTo(&buf, "tag1", res))
 	assert.Equal(t, "t/1 Q0 b/y 1 1e-20 tag1\nt/1 Q0 a/x 2 -0.1 tag1\n"+
 		"t/2 Q0 b/y 1 2.5 tag1\nt/2 Q0 c/z 2 1 tag1\nt/2 Q0 a/x 3 1 tag1\n", buf.String())
 	path := filepath.Join(t.TempDir(), "run.txt")

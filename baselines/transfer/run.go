@@ -25,11 +25,16 @@ func WriteRun(path, tag string, results []TopicScores) error {
 		return fmt.Errorf("run tag %q is empty or contains white space", tag)
 	}
 	return fsutil.WriteFile(path, 0o644, func(w io.Writer) error {
-		return writeRun(w, tag, results)
+		return WriteRunTo(w, tag, results)
 	})
 }
 
-func writeRun(w io.Writer, tag string, results []TopicScores) error {
+// WriteRunTo is WriteRun to a writer (standard output, or a file the caller
+// writes atomically).
+func WriteRunTo(w io.Writer, tag string, results []TopicScores) error {
+	if tag == "" || strings.ContainsAny(tag, " \t\v\f\r\n") {
+		return fmt.Errorf("run tag %q is empty or contains white space", tag)
+	}
 	sorted := append([]TopicScores(nil), results...)
 	sort.SliceStable(sorted, func(i, j int) bool { return sorted[i].Topic < sorted[j].Topic })
 	bw := bufio.NewWriter(w)

@@ -9,7 +9,6 @@ import (
 
 	"github.com/ntcir-pmr/mreval/baselines/fennec"
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
@@ -29,8 +28,8 @@ from its metadata (the cold-start map). See docs/baselines-fennec.md.`,
 			&cli.Float64Flag{Name: "lambda", Usage: "ridge weight of factorisation and fold-in (0 = choose by cross-validation)"},
 			&cli.BoolFlag{Name: "cold-start", Usage: "hold a seeded 10% of the models out of training and score them from their metadata"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "with --cold-start: seed of the held-out models and of the map's cross-validation folds"},
-			&cli.StringFlag{Name: "out", Usage: "run file to write (required)"},
-			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the stem of --out)"},
+			outputFlag("run file to write (required; \"-\" = standard output)"), oldOutputFlag(),
+			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the output file's name without extension)"},
 		},
 		Action: baselineFennecAction,
 	})
@@ -40,8 +39,9 @@ func baselineFennecAction(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("unexpected argument %q", c.Args().First())
 	}
-	if c.String("out") == "" {
-		return usagef("baseline fennec needs --out RUN")
+	outPath, err := requireOutput(c)
+	if err != nil {
+		return err
 	}
 	opt := fennec.Options{Rank: c.Int("rank"), Lambda: c.Float64("lambda")}
 	if opt.Rank < 0 {
@@ -53,10 +53,9 @@ func baselineFennecAction(c *cli.Context) error {
 	if c.IsSet("seed") && !c.Bool("cold-start") {
 		return usagef("--seed only applies with --cold-start (the factorisation has no randomness)")
 	}
-	outPath := c.String("out")
-	tag := c.String("tag")
-	if tag == "" {
-		tag = runStem(outPath)
+	tag, err := runTagFromOutput(c, outPath)
+	if err != nil {
+		return err
 	}
 	if strings.ContainsAny(tag, " \t\r\n\v\f") || tag == "" {
 		return usagef("run tag %q must be a non-empty word", tag)
@@ -90,5 +89,9 @@ func baselineFennecAction(c *cli.Context) error {
 		note = res.Note()
 	}
 	fmt.Fprintf(c.App.ErrWriter, "note: %s\n", note)
-	return fsutil.WriteFile(outPath, 0o644, func(w io.Writer) error { return trecfmt.WriteRun(w, res.Run) })
+	written, err := writeOutput(c, outPath, func(w io.Writer) error { return trecfmt.WriteRun(w, res.Run) })
+	if err == nil {
+		wrote(c, written, "the fennec run")
+	}
+	return err
 }

@@ -28,10 +28,11 @@ func TestBaselineFennecShipped(t *testing.T) {
 	require.NoError(t, err)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "fennec.run")
-	status, stdout, stderr := fennecCLI("--out", out)
+	status, stdout, stderr := fennecCLI("-o", out)
 	require.Equal(t, 0, status, stderr)
 	assert.Empty(t, stdout)
-	assert.Equal(t, "note: fennec: rank 2, λ = 5 (chosen by leave-one-topic-out cross-validation on the train topics), 2 of 2 dimensions active\n", stderr)
+	assert.Equal(t, "note: fennec: rank 2, λ = 5 (chosen by leave-one-topic-out cross-validation on the train topics), 2 of 2 dimensions active\n"+
+		"mreval: wrote the fennec run to "+out+"\n", stderr)
 	got, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.Equal(t, string(shipped), string(got))
@@ -39,7 +40,7 @@ func TestBaselineFennecShipped(t *testing.T) {
 	given := filepath.Join(dir, "given.run")
 	status, _, stderr = fennecCLI("--collection", "recycling", "--rank", "2", "--lambda", "5", "--tag", "fennec", "--out", given)
 	require.Equal(t, 0, status, stderr)
-	assert.Equal(t, "note: fennec: rank 2, λ = 5 (given), 2 of 2 dimensions active\n", stderr)
+	assert.Equal(t, "note: fennec: rank 2, λ = 5 (given), 2 of 2 dimensions active\nmreval: wrote the fennec run to "+given+"\n", stderr)
 	got, err = os.ReadFile(given)
 	require.NoError(t, err)
 	assert.Equal(t, string(shipped), string(got))
@@ -71,7 +72,8 @@ func TestBaselineFennecColdStart(t *testing.T) {
 	status, _, stderr := fennecCLI("--cold-start", "--seed", "1", "--out", out)
 	require.Equal(t, 0, status, stderr)
 	assert.Equal(t, "note: fennec: rank 2, λ = 5 (chosen by leave-one-topic-out cross-validation on the train topics), 2 of 2 dimensions active; "+
-		"cold start: 127 of 1266 models held out (seed 1) and scored from 262 metadata features (ridge μ = 1000)\n", stderr)
+		"cold start: 127 of 1266 models held out (seed 1) and scored from 262 metadata features (ridge μ = 1000)\n"+
+		"mreval: wrote the fennec run to "+out+"\n", stderr)
 	r, err := trecfmt.ReadRunFile(out, trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	assert.Equal(t, "cold", r.Tag)
@@ -88,7 +90,7 @@ func TestBaselineFennecErrors(t *testing.T) {
 		status int
 		stderr string
 	}{
-		{nil, 2, "mreval: baseline fennec needs --out RUN\n"},
+		{nil, 2, "mreval: baseline fennec needs -o/--output FILE (\"-\" = standard output)\n"},
 		{[]string{"--rank", "-1", "--out", out}, 2, "mreval: --rank must be positive, or 0 to choose it by cross-validation\n"},
 		{[]string{"--lambda", "-0.5", "--out", out}, 2, "mreval: --lambda must be positive, or 0 to choose it by cross-validation\n"},
 		{[]string{"--seed", "3", "--out", out}, 2, "mreval: --seed only applies with --cold-start (the factorisation has no randomness)\n"},

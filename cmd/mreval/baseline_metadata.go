@@ -9,7 +9,6 @@ import (
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/internal/ship"
 )
@@ -23,8 +22,8 @@ func init() {
 		ArgsUsage: "NAME (" + strings.Join(ship.BaselineNames(), "|") + ")",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "root", Usage: "read the recycling collection from this tree (default: the current directory if it has it, else the copy embedded in mreval)"},
-			&cli.StringFlag{Name: "out", Usage: "run file to write (required)"},
-			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the stem of --out)"},
+			outputFlag("run file to write (required; \"-\" = standard output)"), oldOutputFlag(),
+			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the output file's name without extension)"},
 			&cli.Uint64Flag{Name: "seed", Value: ship.ShippedParams().RandomSeed, Usage: "seed of the random baseline"},
 			&cli.StringFlag{Name: "probes", Value: strings.Join(ship.ShippedParams().Probes, ","), Usage: "probe-knn: comma-separated probe model IDs"},
 			&cli.IntFlag{Name: "k", Value: ship.ShippedParams().K, Usage: "probe-knn: number of neighbour topics (0 = choose by leave-one-topic-out CV on the train topics)"},
@@ -40,8 +39,9 @@ func baselineMetadataAction(c *cli.Context) error {
 		return usagef("baseline metadata takes one baseline name (%s)", strings.Join(ship.BaselineNames(), ", "))
 	}
 	name := c.Args().First()
-	if c.String("out") == "" {
-		return usagef("--out RUN is required")
+	outPath, err := requireOutput(c)
+	if err != nil {
+		return err
 	}
 	known := false
 	for _, n := range ship.BaselineNames() {
@@ -51,7 +51,6 @@ func baselineMetadataAction(c *cli.Context) error {
 		return usagef("unknown baseline %q (known: %s)", name, strings.Join(ship.BaselineNames(), ", "))
 	}
 	var col *collection.Collection
-	var err error
 	if root := c.String("root"); root != "" {
 		col, err = collection.LookupIn(root, "recycling")
 	} else {
@@ -80,10 +79,9 @@ func baselineMetadataAction(c *cli.Context) error {
 	if len(p.Probes) == 0 {
 		return usagef("--probes lists no model")
 	}
-	outPath := c.String("out")
-	tag := c.String("tag")
-	if tag == "" {
-		tag = runStem(outPath)
+	tag, err := runTagFromOutput(c, outPath)
+	if err != nil {
+		return err
 	}
 	if strings.ContainsAny(tag, " \t\n") || tag == "" {
 		return usagef("run tag %q must be a non-empty word", tag)
@@ -95,7 +93,11 @@ func baselineMetadataAction(c *cli.Context) error {
 	if note != "" {
 		fmt.Fprintf(c.App.ErrWriter, "note: %s\n", note)
 	}
-	return fsutil.WriteFile(outPath, 0o644, func(w io.Writer) error { return trecfmt.WriteRun(w, run) })
+	written, err := writeOutput(c, outPath, func(w io.Writer) error { return trecfmt.WriteRun(w, run) })
+	if err == nil {
+		wrote(c, written, "the "+name+" run")
+	}
+	return err
 }
 
 // runStem is the file name of p without directory and extension (and

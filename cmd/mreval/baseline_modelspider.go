@@ -14,9 +14,7 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
-	"github.com/ntcir-pmr/mreval/internal/progress"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
@@ -42,7 +40,7 @@ each model's own features).`,
 					&cli.StringFlag{Name: "qrels", Usage: "bundle: qrels with the fine-tuning results (topics not fully judged are ordered by RankAgg)"},
 					&cli.StringFlag{Name: "psi", Usage: "bundle: model whose features tokenise the topics (default: the bundle's first)"},
 					&cli.Uint64Flag{Name: "seed", Usage: "seed of the initial parameters and of training"},
-					&cli.StringFlag{Name: "out", Usage: "ranker file to write (required)"},
+					outputFlag("ranker file to write (required; \"-\" = standard output)"), oldOutputFlag(),
 					&cli.IntFlag{Name: "dim", Usage: "token width d (default: the shipped setting)"},
 					&cli.IntFlag{Name: "ffn", Usage: "feed-forward width, 0 = none (default: the shipped setting)"},
 					&cli.IntFlag{Name: "steps", Usage: "Adam steps (default: the shipped setting)"},
@@ -63,7 +61,7 @@ each model's own features).`,
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "model", Usage: "ranker file (required)"},
 					&cli.StringFlag{Name: "topics", Usage: "file of topic IDs to rank, one a line (required)"},
-					&cli.StringFlag{Name: "out", Usage: "run file to write (required)"},
+					outputFlag("run file to write (required; \"-\" = standard output)"), oldOutputFlag(),
 					&cli.StringFlag{Name: "tag", Value: modelspider.RecyclingRunTag, Usage: "run tag"},
 					&cli.StringFlag{Name: "bundle", Usage: "bundle: feature bundle directory with the topics"},
 					&cli.IntFlag{Name: "rerank", Value: 10, Usage: "bundle: re-rank the top k with PTM-specific tokens (0 = off)"},
@@ -76,7 +74,8 @@ each model's own features).`,
 				ArgsUsage: " ",
 				Flags: []cli.Flag{
 					&cli.StringFlag{Name: "root", Usage: "root of the mreval working tree (default: the current directory)"},
-					&cli.StringFlag{Name: "out", Value: "docs/baselines-modelspider.md", Usage: "document to write"},
+					&cli.StringFlag{Name: "output", Aliases: []string{"o"}, Value: "docs/baselines-modelspider.md",
+						Usage: "document to write (its hand-written history is kept)"}, oldOutputFlag(),
 					&cli.IntFlag{Name: "seeds", Value: 5, Usage: "seeds per reported configuration"},
 				},
 				Action: modelspiderReport,
@@ -110,12 +109,13 @@ func override[T any](c *cli.Context, name string, dst *T, get func(string) T) bo
 }
 
 func modelspiderTrain(c *cli.Context) error {
-	if err := requireFlags(c, "out"); err != nil {
+	out, err := requireOutput(c)
+	if err != nil {
 		return err
 	}
 	seed := c.Uint64("seed")
 	var bar func(int, float64)
-	bars := progress.New(c.App.ErrWriter)
+	bars := newProgress(c)
 	defer bars.Finish()
 	trainingBar := func(steps int) func(int, float64) {
 		report := bars.Callback("training")
@@ -189,11 +189,23 @@ func modelspiderTrain(c *cli.Context) error {
 	default:
 		return usagef("--repr %q: want %s or %s", c.String("repr"), modelspider.ReprProbes, modelspider.ReprBundle)
 	}
-	return r.Save(c.String("out"))
+	bars.Finish()
+	written, err := writeOutput(c, out, func(w io.Writer) error {
+		_, err := r.WriteTo(w)
+		return err
+	}, c.String("topics"), c.String("qrels"))
+	if err == nil {
+		wrote(c, written, "the trained ranker")
+	}
+	return err
 }
 
 func modelspiderRank(c *cli.Context) error {
-	if err := requireFlags(c, "model", "topics", "out"); err != nil {
+	if err := requireFlags(c, "model", "topics"); err != nil {
+		return err
+	}
+	out, err := requireOutput(c)
+	if err != nil {
 		return err
 	}
 	r, err := modelspider.Load(c.String("model"))
@@ -233,10 +245,18 @@ func modelspiderRank(c *cli.Context) error {
 	default:
 		return fmt.Errorf("%s: the %q representation is ranked by `mreval baseline modelspider report` only", c.String("model"), r.Repr.Kind)
 	}
-	return fsutil.WriteFile(c.String("out"), 0o644, func(w io.Writer) error { return trecfmt.WriteRun(w, run) })
+	written, err := writeOutput(c, out, func(w io.Writer) error { return trecfmt.WriteRun(w, run) }, c.String("model"), c.String("topics"))
+	if err == nil {
+		wrote(c, written, fmt.Sprintf("the run of %d topics", len(topics)))
+	}
+	return err
 }
 
 func modelspiderReport(c *cli.Context) error {
+	out, err := requireFileOutput(c, "the hand-written history is read from the document it replaces")
+	if err != nil {
+		return err
+	}
 	root := c.String("root")
 	if root == "" {
 		root = "."
@@ -270,16 +290,23 @@ func modelspiderReport(c *cli.Context) error {
 	// The history of the choice is hand-written: keep it from the document
 	// being replaced.
 	opt := modelspider.ReportOptions{Seeds: c.Int("seeds"), Log: c.App.ErrWriter}
-	if old, err := readEarlierReport(c.String("out")); err != nil {
+	if old, err := readEarlierReport(out); err != nil {
 		return err
 	} else if opt.History, err = modelspider.HandWrittenHistory(old); err != nil {
-		return fmt.Errorf("%s: %w", c.String("out"), err)
+		return fmt.Errorf("%s: %w", out, err)
 	}
 	doc, err := modelspider.Report(in, opt)
 	if err != nil {
 		return err
 	}
-	return fsutil.WriteBytes(c.String("out"), doc, 0o644)
+	written, err := writeOutput(c, out, func(w io.Writer) error {
+		_, err := w.Write(doc)
+		return err
+	})
+	if err == nil {
+		wrote(c, written, "the report")
+	}
+	return err
 }
 
 // maxReportSize bounds the earlier document the report reads its history

@@ -35,9 +35,9 @@ func TestModelspiderBundleCLI(t *testing.T) {
 	model := filepath.Join(dir, "m.msp")
 
 	status, _, stderr := runModelspider("train", "--repr", "bundle", "--bundle", bundle, "--qrels", qrels,
-		"--topics", trainTopics, "--steps", "5", "--seed", "3", "--out", model)
+		"--topics", trainTopics, "--steps", "5", "--seed", "3", "-o", model)
 	require.Equal(t, 0, status, stderr)
-	assert.Empty(t, stderr, "no progress bar when stderr is not a terminal")
+	assert.Equal(t, "mreval: wrote the trained ranker to "+model+"\n", stderr, "no progress bar when stderr is not a terminal")
 	r, err := modelspider.Load(model)
 	require.NoError(t, err)
 	assert.Equal(t, uint64(3), r.Train.Seed)
@@ -69,7 +69,7 @@ func TestModelspiderCLIErrors(t *testing.T) {
 		status int
 		want   string
 	}{
-		{"train without out", []string{"train"}, 2, "needs --out"},
+		{"train without out", []string{"train"}, 2, "mreval: baseline modelspider train needs -o/--output FILE"},
 		{"unknown repr", []string{"train", "--repr", "pixels", "--out", filepath.Join(dir, "x")}, 2, `--repr "pixels"`},
 		{"bundle without bundle", []string{"train", "--repr", "bundle", "--out", filepath.Join(dir, "x")}, 2, "needs --bundle"},
 		{"rank without model", []string{"rank", "--topics", "t", "--out", "o"}, 2, "needs --model"},

@@ -10,7 +10,6 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/baselines/stylematch"
 	"github.com/ntcir-pmr/mreval/eval"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/subtaskb"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
@@ -21,8 +20,8 @@ func init() {
 		return append([]cli.Flag{
 			&cli.StringFlag{Name: "topics", Usage: "Subtask B topics file (TSV: topic_id image image_sha256 description)"},
 			&cli.StringFlag{Name: "pool", Usage: "Subtask B pool file (TSV: lora_id base_model name trigger_words tags source_url license)"},
-			&cli.StringFlag{Name: "out", Usage: "run file to write (required)"},
-			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the stem of --out)"},
+			outputFlag("run file to write (required; \"-\" = standard output)"), oldOutputFlag(),
+			&cli.StringFlag{Name: "tag", Usage: "run tag (default: the output file's name without extension)"},
 			&cli.IntFlag{Name: "depth", Value: stylematch.DefaultDepth, Usage: "LoRAs ranked per topic"},
 		}, extra...)
 	}
@@ -62,29 +61,31 @@ description are ranked, so a topic may get fewer than --depth.`,
 }
 
 // subtaskBRunFlags checks the flags every Subtask B baseline shares and
-// returns the run tag.
-func subtaskBRunFlags(c *cli.Context, names ...string) (string, error) {
+// returns the output name and the run tag.
+func subtaskBRunFlags(c *cli.Context, names ...string) (out, tag string, err error) {
 	if c.NArg() > 0 {
-		return "", usagef("unexpected argument %q", c.Args().First())
+		return "", "", usagef("unexpected argument %q", c.Args().First())
 	}
-	if err := requireFlags(c, append([]string{"topics", "pool", "out"}, names...)...); err != nil {
-		return "", err
+	if err := requireFlags(c, append([]string{"topics", "pool"}, names...)...); err != nil {
+		return "", "", err
+	}
+	if out, err = requireOutput(c); err != nil {
+		return "", "", err
 	}
 	if c.Int("depth") < 1 {
-		return "", usagef("--depth must be at least 1")
+		return "", "", usagef("--depth must be at least 1")
 	}
-	tag := c.String("tag")
-	if tag == "" {
-		tag = runStem(c.String("out"))
+	if tag, err = runTagFromOutput(c, out); err != nil {
+		return "", "", err
 	}
 	if !validate.ValidTag(tag) {
-		return "", usagef("run tag %q is not valid: use 1 to 64 characters from A-Z a-z 0-9 _ . -", tag)
+		return "", "", usagef("run tag %q is not valid: use 1 to 64 characters from A-Z a-z 0-9 _ . -", tag)
 	}
-	return tag, nil
+	return out, tag, nil
 }
 
 func baselineEmbedSimAction(c *cli.Context) error {
-	tag, err := subtaskBRunFlags(c, "topic-emb", "lora-emb")
+	out, tag, err := subtaskBRunFlags(c, "topic-emb", "lora-emb")
 	if err != nil {
 		return err
 	}
@@ -108,7 +109,9 @@ func baselineEmbedSimAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	return writeRunFile(c.String("out"), run)
+	return writeRunOutput(c, out, run, "the embed-sim run", c.String("topics"), c.String("pool"),
+		c.String("topic-emb"), idsPath(c.String("topic-emb"), c.String("topic-ids")),
+		c.String("lora-emb"), idsPath(c.String("lora-emb"), c.String("lora-ids")))
 }
 
 // idsPath is the ids file of an embeddings file: given, or beside it.
@@ -120,7 +123,7 @@ func idsPath(npy, given string) string {
 }
 
 func baselineTagMatchAction(c *cli.Context) error {
-	tag, err := subtaskBRunFlags(c)
+	out, tag, err := subtaskBRunFlags(c)
 	if err != nil {
 		return err
 	}
@@ -140,9 +143,15 @@ func baselineTagMatchAction(c *cli.Context) error {
 	for _, n := range notes {
 		fmt.Fprintf(c.App.ErrWriter, "mreval: note: %s\n", n)
 	}
-	return writeRunFile(c.String("out"), run)
+	return writeRunOutput(c, out, run, "the tag-match run", c.String("topics"), c.String("pool"))
 }
 
-func writeRunFile(path string, run *eval.Run) error {
-	return fsutil.WriteFile(path, 0o644, func(w io.Writer) error { return trecfmt.WriteRun(w, run) })
+// writeRunOutput writes run to -o/--output and names it.
+// inputs are the files read, which out must not be.
+func writeRunOutput(c *cli.Context, out string, run *eval.Run, what string, inputs ...string) error {
+	written, err := writeOutput(c, out, func(w io.Writer) error { return trecfmt.WriteRun(w, run) }, inputs...)
+	if err == nil {
+		wrote(c, written, what)
+	}
+	return err
 }

@@ -24,13 +24,24 @@ func init() {
 		Usage: "the shipped baselines' scores on a collection's test topics, as the Markdown table of docs/baselines.md",
 		Flags: []cli.Flag{
 			&cli.StringFlag{Name: "collection", Value: "recycling", Usage: "shipped collection"},
+			outputFlag("write the table to this file (\"-\" = standard output, the default)"), oldOutputFlag(),
 		},
 		Action: func(c *cli.Context) error {
+			out, err := outputName(c)
+			if err != nil {
+				return err
+			}
 			table, err := baselineTable(c.String("collection"))
 			if err != nil {
 				return err
 			}
-			_, err = io.WriteString(c.App.Writer, table)
+			written, err := writeOutput(c, out, func(w io.Writer) error {
+				_, err := io.WriteString(w, table)
+				return err
+			})
+			if err == nil {
+				wrote(c, written, "the baseline table")
+			}
 			return err
 		},
 	})

@@ -3,13 +3,13 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"strconv"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
-	"github.com/ntcir-pmr/mreval/internal/progress"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
@@ -21,13 +21,15 @@ func init() {
 			Usage: "score one model's features on one target task with a transferability estimator",
 			Description: `Prints the score alone, in shortest round-trip form. --labels (integer [N],
 class indices 0 ≤ y < N) for classification or --targets (float [N, R]) for regression (logme only);
---probs (float [N, Cs], source-head probabilities) for leep and nce.`,
+--features (float [N, D]) for every estimator but leep and nce, which read --probs (float [N, Cs],
+source-head probabilities) instead. An input the estimator does not use is refused.`,
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "estimator", Usage: estimatorUsage},
-				&cli.StringFlag{Name: "features", Usage: "features .npy, float32 or float64 [N, D]"},
+				&cli.StringFlag{Name: "features", Usage: "features .npy, float32 or float64 [N, D] (all but leep and nce)"},
 				&cli.StringFlag{Name: "labels", Usage: "class labels .npy, int64 [N], 0 ≤ y < N"},
 				&cli.StringFlag{Name: "targets", Usage: "regression targets .npy, float [N, R]"},
-				&cli.StringFlag{Name: "probs", Usage: "source-head class probabilities .npy, float [N, Cs]"},
+				&cli.StringFlag{Name: "probs", Usage: "source-head class probabilities .npy, float [N, Cs] (leep and nce)"},
+				outputFlag("write the score to this file (\"-\" = standard output, the default)"), oldOutputFlag(),
 				transferMaxNpySizeFlag(), transferMaxClassCellsFlag(),
 			},
 			Action: baselineEstimateAction,
@@ -37,7 +39,7 @@ class indices 0 ≤ y < N) for classification or --targets (float [N, R]) for re
 			Usage:       "write a seeded synthetic feature bundle with models of planted quality",
 			Description: "See docs/baselines-transfer.md for the bundle format.",
 			Flags: []cli.Flag{
-				&cli.StringFlag{Name: "out", Usage: "bundle directory to create"},
+				outputFlag("bundle directory to write (required; created if needed; its bundle files are replaced)"), oldOutputFlag(),
 				&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "random seed"},
 			},
 			Action: baselineSampleAction,
@@ -51,7 +53,7 @@ descending). A progress bar is shown when stderr is a terminal.`,
 			Flags: []cli.Flag{
 				&cli.StringFlag{Name: "estimator", Usage: estimatorUsage},
 				&cli.StringFlag{Name: "bundle", Usage: "feature bundle directory"},
-				&cli.StringFlag{Name: "out", Usage: "run file to write"},
+				outputFlag("run file to write (required; \"-\" = standard output)"), oldOutputFlag(),
 				&cli.StringFlag{Name: "tag", Usage: "run tag (default: the estimator name)"},
 				transferMaxNpySizeFlag(), transferMaxClassCellsFlag(),
 			},
@@ -96,7 +98,7 @@ func applyTransferLimits(c *cli.Context) (restore func(), err error) {
 func requireFlags(c *cli.Context, names ...string) error {
 	for _, n := range names {
 		if c.String(n) == "" {
-			return usagef("%s needs --%s", c.Command.FullName(), n)
+			return usagef("%s needs --%s", commandPath(c), n)
 		}
 	}
 	return nil
@@ -114,13 +116,17 @@ func baselineEstimateAction(c *cli.Context) error {
 	if c.NArg() > 0 {
 		return usagef("unexpected argument %q", c.Args().First())
 	}
-	if err := requireFlags(c, "estimator", "features"); err != nil {
+	if err := requireFlags(c, "estimator"); err != nil {
 		return err
 	}
-	if (c.String("labels") == "") == (c.String("targets") == "") {
-		return usagef("give exactly one of --labels and --targets")
-	}
 	est, err := lookupEstimatorFlag(c)
+	if err != nil {
+		return err
+	}
+	if err := estimateInputsUsed(c, est); err != nil {
+		return err
+	}
+	out, err := outputName(c)
 	if err != nil {
 		return err
 	}
@@ -130,15 +136,29 @@ func baselineEstimateAction(c *cli.Context) error {
 	}
 	defer restore()
 	var in transfer.Inputs
-	if in.Features, err = transfer.ReadFeatures(c.String("features")); err != nil {
-		return err
+	// rows names the file that fixes the number of samples, for the check
+	// that the labels have one per sample.
+	rows, rowsFile := 0, ""
+	if p := c.String("features"); p != "" {
+		if in.Features, err = transfer.ReadFeatures(p); err != nil {
+			return err
+		}
+		rows, rowsFile = in.Features.Rows, p
+	}
+	if p := c.String("probs"); p != "" {
+		probs, err := transfer.ReadProbs(p)
+		if err != nil {
+			return err
+		}
+		in.Probs = &probs
+		rows, rowsFile = probs.Rows, p
 	}
 	if p := c.String("labels"); p != "" {
 		if in.Labels, err = transfer.ReadLabels(p); err != nil {
 			return err
 		}
-		if len(in.Labels) != in.Features.Rows {
-			return fmt.Errorf("%s has %d labels, %s has %d rows", p, len(in.Labels), c.String("features"), in.Features.Rows)
+		if len(in.Labels) != rows {
+			return fmt.Errorf("%s has %d labels, %s has %d rows", p, len(in.Labels), rowsFile, rows)
 		}
 	} else {
 		t, err := transfer.ReadTargets(c.String("targets"))
@@ -147,20 +167,59 @@ func baselineEstimateAction(c *cli.Context) error {
 		}
 		in.Targets = &t
 	}
-	if p := c.String("probs"); p != "" {
-		probs, err := transfer.ReadProbs(p)
-		if err != nil {
-			return err
-		}
-		in.Probs = &probs
-	}
 	score, err := est.Score(in)
 	if err != nil {
 		// The estimator knows its matrices, not their files: name the inputs.
 		return fmt.Errorf("%s on %s: %w", est.Name, estimateInputNames(c), err)
 	}
-	_, err = fmt.Fprintln(c.App.Writer, strconv.FormatFloat(score, 'g', -1, 64))
+	written, err := writeOutput(c, out, func(w io.Writer) error {
+		_, err := fmt.Fprintln(w, strconv.FormatFloat(score, 'g', -1, 64))
+		return err
+	}, estimateInputFiles(c)...)
+	if err == nil {
+		wrote(c, written, "the "+est.Name+" score")
+	}
 	return err
+}
+
+// estimateInputsUsed asks for exactly the inputs est reads: the features
+// or (leep, nce) the source head's probabilities, and labels or (logme)
+// regression targets. An input it would ignore is refused, so that nobody
+// believes a score depends on a file it never read.
+func estimateInputsUsed(c *cli.Context, est transfer.Estimator) error {
+	used, unused := "features", "probs"
+	if est.NeedsProbs {
+		used, unused = "probs", "features"
+	}
+	if c.String(unused) != "" {
+		return usagef("%s does not use --%s (it reads --%s): leave it out", est.Name, unused, used)
+	}
+	if c.String(used) == "" {
+		return usagef("%s needs --%s", est.Name, used)
+	}
+	switch {
+	case c.String("labels") != "" && c.String("targets") != "":
+		return usagef("give exactly one of --labels and --targets, not both")
+	case c.String("targets") != "" && !est.Regression:
+		return usagef("%s does not use --targets: it scores classification topics only (give --labels)", est.Name)
+	case c.String("labels") == "" && c.String("targets") == "":
+		if est.Regression {
+			return usagef("%s needs --labels (classification) or --targets (regression)", est.Name)
+		}
+		return usagef("%s needs --labels", est.Name)
+	}
+	return nil
+}
+
+// estimateInputFiles are the files given to baseline estimate.
+func estimateInputFiles(c *cli.Context) []string {
+	var files []string
+	for _, flag := range []string{"features", "labels", "targets", "probs"} {
+		if p := c.String(flag); p != "" {
+			files = append(files, p)
+		}
+	}
+	return files
 }
 
 // estimateInputNames lists the input files given to baseline estimate, for
@@ -177,20 +236,32 @@ func estimateInputNames(c *cli.Context) string {
 }
 
 func baselineSampleAction(c *cli.Context) error {
-	if err := requireFlags(c, "out"); err != nil {
-		return err
+	if c.NArg() > 0 {
+		return usagef("unexpected argument %q", c.Args().First())
 	}
-	info, err := transfer.SampleBundle(c.String("out"), c.Uint64("seed"), transfer.SampleConfig{})
+	out, err := requireOutputDir(c)
 	if err != nil {
 		return err
 	}
-	_, err = fmt.Fprintf(c.App.Writer, "wrote %s: %d topics, %d models; planted order: %s\n",
-		c.String("out"), len(info.Topics), len(info.Models), strings.Join(info.Planted, " > "))
+	info, err := transfer.SampleBundle(out, c.Uint64("seed"), transfer.SampleConfig{})
+	if err != nil {
+		return err
+	}
+	_, err = fmt.Fprintf(c.App.Writer, "%d topics, %d models; planted order: %s\n",
+		len(info.Topics), len(info.Models), strings.Join(info.Planted, " > "))
+	wrote(c, out, "a sample feature bundle")
 	return err
 }
 
 func baselineScoreAction(c *cli.Context) error {
-	if err := requireFlags(c, "estimator", "bundle", "out"); err != nil {
+	if c.NArg() > 0 {
+		return usagef("unexpected argument %q", c.Args().First())
+	}
+	if err := requireFlags(c, "estimator", "bundle"); err != nil {
+		return err
+	}
+	out, err := requireOutput(c)
+	if err != nil {
 		return err
 	}
 	est, err := lookupEstimatorFlag(c)
@@ -214,12 +285,17 @@ func baselineScoreAction(c *cli.Context) error {
 		return err
 	}
 	var opts transfer.ScoreOptions
-	bars := progress.New(c.App.ErrWriter)
+	bars := newProgress(c)
 	defer bars.Finish()
 	opts.Progress = bars.Callback("scoring with " + est.Name)
 	results, err := transfer.ScoreBundle(b, est, opts)
+	bars.Finish()
 	if err != nil {
 		return err
 	}
-	return transfer.WriteRun(c.String("out"), tag, results)
+	written, err := writeOutput(c, out, func(w io.Writer) error { return transfer.WriteRunTo(w, tag, results) })
+	if err == nil {
+		wrote(c, written, fmt.Sprintf("the %s run (%d topics)", est.Name, len(results)))
+	}
+	return err
 }

@@ -32,8 +32,8 @@ func TestBaselineEstimateConformance(t *testing.T) {
 	}{
 		{"logme", []string{"--estimator", "logme", "--features", f, "--labels", l}},
 		{"logme_regression", []string{"--estimator", "logme", "--features", f, "--targets", tg}},
-		{"leep", []string{"--estimator", "leep", "--features", f, "--labels", l, "--probs", p}},
-		{"nce", []string{"--estimator", "nce", "--features", f, "--labels", l, "--probs", p}},
+		{"leep", []string{"--estimator", "leep", "--labels", l, "--probs", p}},
+		{"nce", []string{"--estimator", "nce", "--labels", l, "--probs", p}},
 		{"hscore", []string{"--estimator", "hscore", "--features", f, "--labels", l}},
 		{"gbc", []string{"--estimator", "gbc", "--features", f, "--labels", l}},
 	} {
@@ -51,6 +51,7 @@ func TestBaselineEstimateErrors(t *testing.T) {
 	f := filepath.Join(transferCase07, "features.npy")
 	l := filepath.Join(transferCase07, "labels.npy")
 	tg := filepath.Join(transferCase07, "targets.npy")
+	p := filepath.Join(transferCase07, "probs.npy")
 	for _, tc := range []struct {
 		name   string
 		args   []string
@@ -58,10 +59,26 @@ func TestBaselineEstimateErrors(t *testing.T) {
 		msg    string
 	}{
 		{"unknown estimator", []string{"--estimator", "magic", "--features", f, "--labels", l}, 2, `unknown estimator "magic"`},
-		{"no features", []string{"--estimator", "logme", "--labels", l}, 2, "needs --features"},
-		{"labels and targets", []string{"--estimator", "logme", "--features", f, "--labels", l, "--targets", tg}, 2, "exactly one of --labels and --targets"},
-		{"leep without probs", []string{"--estimator", "leep", "--features", f, "--labels", l}, 1, "leep needs the source head's class probabilities"},
-		{"hscore on regression", []string{"--estimator", "hscore", "--features", f, "--targets", tg}, 1, "hscore needs class labels"},
+		{"no estimator", []string{"--features", f, "--labels", l}, 2, "mreval: baseline estimate needs --estimator\n"},
+		{"no features", []string{"--estimator", "logme", "--labels", l}, 2, "mreval: logme needs --features\n"},
+		{"labels and targets", []string{"--estimator", "logme", "--features", f, "--labels", l, "--targets", tg}, 2,
+			"mreval: give exactly one of --labels and --targets, not both\n"},
+		{"neither labels nor targets", []string{"--estimator", "logme", "--features", f}, 2,
+			"mreval: logme needs --labels (classification) or --targets (regression)\n"},
+		{"nce without labels", []string{"--estimator", "nce", "--probs", p}, 2, "mreval: nce needs --labels\n"},
+		// LEEP and NCE read the source head's probabilities, not features:
+		// features are neither required nor accepted.
+		{"leep without probs", []string{"--estimator", "leep", "--labels", l}, 2, "mreval: leep needs --probs\n"},
+		{"leep given features", []string{"--estimator", "leep", "--features", f, "--labels", l, "--probs", p}, 2,
+			"mreval: leep does not use --features (it reads --probs): leave it out\n"},
+		{"nce given features only", []string{"--estimator", "nce", "--features", f, "--labels", l}, 2,
+			"mreval: nce does not use --features (it reads --probs): leave it out\n"},
+		{"logme given probs", []string{"--estimator", "logme", "--features", f, "--labels", l, "--probs", p}, 2,
+			"mreval: logme does not use --probs (it reads --features): leave it out\n"},
+		{"hscore on regression", []string{"--estimator", "hscore", "--features", f, "--targets", tg}, 2,
+			"mreval: hscore does not use --targets: it scores classification topics only (give --labels)\n"},
+		{"probs and labels disagree", []string{"--estimator", "leep", "--probs", p, "--labels", "../../testdata/conformance/transfer/case00/labels.npy"}, 1,
+			"has 300 rows"},
 		{"labels as features", []string{"--estimator", "logme", "--features", l, "--labels", l}, 1, `features must be float16, float32 or float64, got dtype "<i8"`},
 		{"gbc undefined", []string{"--estimator", "gbc", "--features", "../../testdata/conformance/transfer/case00/features.npy",
 			"--labels", "../../testdata/conformance/transfer/case00/labels.npy"}, 1, "GBC undefined: class 0 has 54 samples"},
@@ -87,10 +104,10 @@ func TestBaselineSampleAndScore(t *testing.T) {
 	require.Len(t, planted, 4)
 
 	runPath := filepath.Join(dir, "logme.run")
-	status, stdout, stderr = runCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle, "--out", runPath, "--tag", "LogME-test")
+	status, stdout, stderr = runCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle, "-o", runPath, "--tag", "LogME-test")
 	require.Equal(t, 0, status, stderr)
 	assert.Empty(t, stdout)
-	assert.Empty(t, stderr, "no progress bar when stderr is not a terminal")
+	assert.Equal(t, "mreval: wrote the logme run (3 topics) to "+runPath+"\n", stderr, "no progress bar when stderr is not a terminal")
 	raw, err := os.ReadFile(runPath)
 	require.NoError(t, err)
 	lines := strings.Split(strings.TrimSuffix(string(raw), "\n"), "\n")
@@ -130,7 +147,7 @@ func TestBaselineSampleAndScore(t *testing.T) {
 
 	status, _, stderr = runCLI("baseline", "score", "--estimator", "logme", "--bundle", bundle)
 	assert.Equal(t, 2, status)
-	assert.Contains(t, stderr, "needs --out")
+	assert.Equal(t, "mreval: baseline score needs -o/--output FILE (\"-\" = standard output)\n", stderr)
 }
 
 // modelDir finds a model's directory in models.tsv.

@@ -78,7 +78,10 @@ func collectionBuild(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	out, err := ship.Build(root)
+	bars := newProgress(c)
+	defer bars.Finish()
+	out, err := ship.BuildReporting(root, bars.Callback("building the collections"))
+	bars.Finish()
 	if err != nil {
 		return err
 	}
@@ -105,7 +108,10 @@ func collectionCheck(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	probs, err := ship.Check(root)
+	bars := newProgress(c)
+	defer bars.Finish()
+	probs, err := ship.CheckReporting(root, bars.Callback("rebuilding the collections"))
+	bars.Finish()
 	if err != nil {
 		return err
 	}

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
+	"github.com/ntcir-pmr/mreval/internal/progress"
 	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
@@ -58,9 +60,16 @@ func TestCollectionBuildCheckCLI(t *testing.T) {
 	assert.Contains(t, out, "runs/recycling/mnli-lp.run: SHA-256 ")
 	assert.Equal(t, "mreval: collection check: 2 problem(s); run `mreval collection build` if the sources changed on purpose\n", errOut)
 
-	// build repairs exactly the altered file, byte for byte.
+	// build repairs exactly the altered file, byte for byte, reporting its
+	// progress (drawn here by a fake; off a terminal nothing is drawn).
+	var drawn bytes.Buffer
+	defer func(restore func(io.Writer) *progress.Bars) { newBars = restore }(newBars)
+	newBars = func(io.Writer) *progress.Bars { return progress.Drawn(&drawn) }
 	status, out, errOut = runCLI("collection", "build", "--root", tree)
 	assert.Equal(t, 0, status, errOut)
+	assert.Empty(t, errOut)
+	assert.Contains(t, drawn.String(), "building the collections")
+	assert.Contains(t, drawn.String(), "(0/9)", "one step per recycling baseline and one for the rest")
 	assert.Contains(t, out, "note: probe-knn: k = ")
 	// Only the altered file is written; the count of unchanged files grows
 	// with every collection added (subtask-b-sample alone has 43).
@@ -80,7 +89,7 @@ func TestCollectionCLIUsage(t *testing.T) {
 		{[]string{"collection", "build", "--root", moduleRoot, "extra"}, 2, `collection build takes no arguments, got ["extra"]`},
 		{[]string{"baseline", "metadata", "--out", "x.run"}, 2, "baseline metadata takes one baseline name"},
 		{[]string{"baseline", "metadata", "--out", "x.run", "oracle"}, 2, `unknown baseline "oracle"`},
-		{[]string{"baseline", "metadata", "prior"}, 2, "--out RUN is required"},
+		{[]string{"baseline", "metadata", "prior"}, 2, "baseline metadata needs -o/--output FILE"},
 		{[]string{"baseline", "metadata", "--out", "x.run", "--k", "-1", "probe-knn"}, 2, "--k must be positive"},
 	}
 	for _, tc := range tests {
@@ -122,7 +131,8 @@ func TestBaselineMetadataCLI(t *testing.T) {
 	out := filepath.Join(dir, "knn4.run")
 	status, _, errOut := runCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, "--k", "4", "--tag", "k4", "probe-knn")
 	require.Equal(t, 0, status, errOut)
-	assert.Equal(t, "note: probe-knn: k = 4 (given), probes roberta-base, bert-base-uncased, bert-base-cased, microsoft/deberta-v3-base\n", errOut)
+	assert.Equal(t, "note: probe-knn: k = 4 (given), probes roberta-base, bert-base-uncased, bert-base-cased, microsoft/deberta-v3-base\n"+
+		"mreval: wrote the probe-knn run to "+out+"\n", errOut)
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	assert.True(t, strings.HasPrefix(string(b), "ag_news Q0 "))

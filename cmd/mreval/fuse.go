@@ -10,7 +10,6 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/fusion"
 	"github.com/ntcir-pmr/mreval/baselines/stylematch"
 	"github.com/ntcir-pmr/mreval/eval"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
@@ -28,8 +27,8 @@ func init() {
 			&cli.StringFlag{Name: "method", Usage: strings.Join(fuseMethods, "|") + " (required)"},
 			&cli.Float64Flag{Name: "k", Value: fusion.DefaultRRFK, Usage: "rrf: the constant k of 1/(k + rank)"},
 			&cli.StringFlag{Name: "norm", Value: "minmax", Usage: "combsum/combmnz: score normalisation, " + strings.Join(fusion.Norms, "|")},
-			&cli.StringFlag{Name: "out", Usage: "fused run file to write (required)"},
-			&cli.StringFlag{Name: "tag", Usage: "run tag of the fused run (default: the stem of --out)"},
+			outputFlag("fused run file to write (required; \"-\" = standard output)"), oldOutputFlag(),
+			&cli.StringFlag{Name: "tag", Usage: "run tag of the fused run (default: the output file's name without extension)"},
 			&cli.IntFlag{Name: "copeland-max-docs", Value: fusion.DefaultCopelandMaxDocs,
 				Usage: "copeland over 3+ runs compares every pair of docs: refuse a topic with more docs"},
 			&cli.IntFlag{Name: "depth", Usage: "keep only the first N documents of each topic (Subtask B runs are depth-limited); 0 = all"},
@@ -43,8 +42,9 @@ func fuseAction(c *cli.Context) error {
 	if method == "" {
 		return usagef("--method is required (%s)", strings.Join(fuseMethods, ", "))
 	}
-	if c.String("out") == "" {
-		return usagef("--out RUN is required")
+	out, err := requireOutput(c)
+	if err != nil {
+		return err
 	}
 	known := false
 	for _, m := range fuseMethods {
@@ -71,9 +71,9 @@ func fuseAction(c *cli.Context) error {
 	if c.Int("depth") < 0 {
 		return usagef("--depth must not be negative")
 	}
-	tag := c.String("tag")
-	if tag == "" {
-		tag = runStem(c.String("out"))
+	tag, err := runTagFromOutput(c, out)
+	if err != nil {
+		return err
 	}
 	if tag == "" || strings.ContainsAny(tag, " \t\r\n") {
 		return usagef("run tag %q must be a non-empty word", tag)
@@ -90,14 +90,21 @@ func fuseAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	// Reading dominates on big runs; the fusion itself is one pass per
+	// topic.
+	bars := newProgress(c)
+	defer bars.Finish()
 	runs := make([]*eval.Run, c.NArg())
 	for i, p := range c.Args().Slice() {
+		bars.Report("reading runs", i, len(runs))
 		r, err := trecfmt.ReadRunFile(p, lim)
 		if err != nil {
 			return err
 		}
 		runs[i] = r
 	}
+	bars.Report("reading runs", len(runs), len(runs))
+	bars.Finish()
 	var fused *eval.Run
 	switch method {
 	case "copeland":
@@ -117,10 +124,10 @@ func fuseAction(c *cli.Context) error {
 	if d := c.Int("depth"); d > 0 {
 		stylematch.Truncate(fused, d)
 	}
-	out := c.String("out")
-	if err := fsutil.WriteFile(out, 0o644, func(w io.Writer) error { return trecfmt.WriteRun(w, fused) }); err != nil {
+	written, err := writeOutput(c, out, func(w io.Writer) error { return trecfmt.WriteRun(w, fused) }, c.Args().Slice()...)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "fused %d runs by %s into %s (%d topics)\n", len(runs), method, out, len(fused.Topics))
+	wrote(c, written, fmt.Sprintf("the fusion of %d runs by %s (%d topics)", len(runs), method, len(fused.Topics)))
 	return nil
 }

@@ -16,9 +16,10 @@ func TestFuseCLI(t *testing.T) {
 	in := []string{filepath.Join(spider, "hscore.run"), filepath.Join(spider, "nce.run"),
 		filepath.Join(spider, "leep.run"), filepath.Join(spider, "logme.run")}
 	out := filepath.Join(dir, "spider-copeland.run")
-	status, stdout, errOut := runCLI(append([]string{"fuse", "--method", "copeland", "--out", out}, in...)...)
+	status, stdout, errOut := runCLI(append([]string{"fuse", "--method", "copeland", "-o", out}, in...)...)
 	require.Equal(t, 0, status, errOut)
-	assert.Equal(t, "fused 4 runs by copeland into "+out+" (8 topics)\n", stdout)
+	assert.Empty(t, stdout)
+	assert.Equal(t, "mreval: wrote the fusion of 4 runs by copeland (8 topics) to "+out+"\n", errOut)
 	b, err := os.ReadFile(out)
 	require.NoError(t, err)
 	lines := strings.Split(string(b), "\n")
@@ -64,7 +65,7 @@ func TestFuseCLIErrors(t *testing.T) {
 		errMsg string
 	}{
 		{[]string{"fuse", "--out", out, r, r}, 2, "--method is required"},
-		{[]string{"fuse", "--method", "borda", r, r}, 2, "--out RUN is required"},
+		{[]string{"fuse", "--method", "borda", r, r}, 2, "fuse needs -o/--output FILE (\"-\" = standard output)"},
 		{[]string{"fuse", "--method", "vote", "--out", out, r, r}, 2, `unknown --method "vote"`},
 		{[]string{"fuse", "--method", "borda", "--k", "3", "--out", out, r, r}, 2, "--k applies to --method rrf only"},
 		{[]string{"fuse", "--method", "rrf", "--norm", "zscore", "--out", out, r, r}, 2, "--norm applies to --method combsum and combmnz only"},

@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"io"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
@@ -43,6 +45,7 @@ output, whatever the number of cores. See docs/noise.md.`,
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the draws"},
 			&cli.StringFlag{Name: "noise", Value: noise.Empirical.String(), Usage: strings.Join(noise.ModelNames, "|")},
 			&cli.StringFlag{Name: "format", Value: "table", Usage: strings.Join(report.NoiseFormats, "|")},
+			outputFlag("write the report to this file (\"-\" = standard output, the default)"), oldOutputFlag(),
 		}),
 		Action: noiseAction,
 	})
@@ -64,6 +67,10 @@ func noiseAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
+	out, err := outputName(c)
+	if err != nil {
+		return err
+	}
 	name := c.String("collection")
 	in, seeds, err := inputs.Noise(inputs.NoiseSpec{
 		Spec:     inputs.Spec{Collection: name, TopicsFile: c.String("topics"), TestTopics: true, Limits: lim},
@@ -77,14 +84,24 @@ func noiseAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	ceilings, err := noise.ComputeCeilings(in, noise.Config{Measures: measures, Draws: c.Int("draws"), Seed: c.Uint64("seed")})
+	bars := newProgress(c)
+	defer bars.Finish()
+	ceilings, err := noise.ComputeCeilings(in, noise.Config{Measures: measures, Draws: c.Int("draws"), Seed: c.Uint64("seed"),
+		Progress: bars.Callback("noise ceilings")})
+	bars.Finish()
 	if err != nil {
 		return err
 	}
 	for _, w := range noiseWarnings(ceilings) {
 		fmt.Fprintf(c.App.ErrWriter, "mreval: warning: %s\n", w)
 	}
-	return write(c.App.Writer, noise.NewReport(ceilings, seeds, model, noise.DefaultLevel, name))
+	written, err := writeOutput(c, out, func(w io.Writer) error {
+		return write(w, noise.NewReport(ceilings, seeds, model, noise.DefaultLevel, name))
+	}, append(slices.Clone(c.Args().Slice()), c.String("topics"))...)
+	if err == nil {
+		wrote(c, written, "the noise report")
+	}
+	return err
 }
 
 // noiseWarnings says which runs miss topics and where a score is

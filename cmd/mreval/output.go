@@ -6,6 +6,9 @@ import (
 	"io"
 	"io/fs"
 	"os"
+	"path/filepath"
+	"slices"
+	"strings"
 
 	"github.com/urfave/cli/v2"
 
@@ -43,16 +46,28 @@ func oldOutputFlag() cli.Flag {
 	return &cli.StringFlag{Name: "out", Hidden: true, Usage: "old name of --output"}
 }
 
-// outputName is the path given with -o/--output (or --out), "" when none.
+// outputName is the file named with -o/--output (or --out), "" when none.
+// A name writeOutput would refuse is refused here already, before the work.
 func outputName(c *cli.Context) (string, error) {
+	o, err := givenOutput(c)
+	if err == nil && o != "" && o != stdoutName {
+		err = checkOutputTarget(o, nil)
+	}
+	return o, err
+}
+
+// givenOutput is the name given with -o/--output or --out, unchecked.
+func givenOutput(c *cli.Context) (string, error) {
 	o, old := c.String("output"), c.String("out")
 	switch {
+	case old != "" && !c.IsSet("output"): // over a default -o
+		o = old
 	case o != "" && old != "" && o != old:
 		return "", usagef("--out is the old name of -o/--output: give one of them, not both")
-	case o != "":
-		return o, nil
+	case o == "":
+		o = old
 	}
-	return old, nil
+	return o, nil
 }
 
 // requireOutput is outputName for commands that must be told where to
@@ -60,23 +75,107 @@ func outputName(c *cli.Context) (string, error) {
 func requireOutput(c *cli.Context) (string, error) {
 	name, err := outputName(c)
 	if err == nil && name == "" {
-		err = usagef("%s needs -o/--output FILE (\"-\" = standard output)", c.Command.FullName())
+		err = usagef("%s needs -o/--output FILE (\"-\" = standard output)", commandPath(c))
 	}
 	return name, err
 }
 
-// requireOutputDir is requireOutput for commands that write a directory.
-func requireOutputDir(c *cli.Context) (string, error) {
+// requireFileOutput is requireOutput for commands whose output cannot go
+// to standard output; why says why.
+func requireFileOutput(c *cli.Context, why string) (string, error) {
 	name, err := outputName(c)
 	switch {
 	case err != nil:
 		return "", err
 	case name == "":
-		return "", usagef("%s needs -o/--output DIR", c.Command.FullName())
+		return "", usagef("%s needs -o/--output FILE", commandPath(c))
 	case name == stdoutName:
-		return "", usagef("%s writes a directory: -o/--output cannot be \"-\" (standard output)", c.Command.FullName())
+		return "", usagef("%s cannot write to standard output (-o -): %s", commandPath(c), why)
 	}
 	return name, nil
+}
+
+// requireOutputDir is requireOutput for commands that write a directory:
+// a name that exists must be a directory, not a symbolic link (the files
+// are written inside it, and a link would send them elsewhere).
+func requireOutputDir(c *cli.Context) (string, error) {
+	name, err := givenOutput(c)
+	switch {
+	case err != nil:
+		return "", err
+	case name == "":
+		return "", usagef("%s needs -o/--output DIR", commandPath(c))
+	case name == stdoutName:
+		return "", usagef("%s writes a directory: -o/--output cannot be \"-\" (standard output)", commandPath(c))
+	}
+	st, err := os.Lstat(name)
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return name, nil
+	case err != nil:
+		return "", fmt.Errorf("output %s: %w", safetext.Name(name), err)
+	case st.Mode()&fs.ModeSymlink != 0:
+		return "", usagef("output %s is a symbolic link: name the directory itself (mreval does not write through links)", safetext.Name(name))
+	case !st.IsDir():
+		return "", usagef("output %s exists and is not a directory", safetext.Name(name))
+	}
+	return name, nil
+}
+
+// commandPath is the command as typed without flags: "baseline tag-match".
+func commandPath(c *cli.Context) string {
+	var names []string
+	for _, ctx := range c.Lineage() {
+		if ctx.Command != nil && ctx.Command.Name != "" {
+			names = append(names, ctx.Command.Name)
+		}
+	}
+	if n := len(names); n > 0 && names[n-1] == c.App.Name { // the root command
+		names = names[:n-1]
+	}
+	slices.Reverse(names)
+	return strings.Join(names, " ")
+}
+
+// runTagFromOutput is the run tag of a command that writes a run: --tag,
+// or the stem of the output file's name. Standard output has no name, so
+// with -o - the tag must be given.
+func runTagFromOutput(c *cli.Context, out string) (string, error) {
+	if tag := c.String("tag"); tag != "" {
+		return tag, nil
+	}
+	if out == stdoutName {
+		return "", usagef("with -o - (standard output) give the run tag with --tag: by default it is the output file's name without its extension")
+	}
+	return runStem(out), nil
+}
+
+// distinctOutputs refuses two outputs of one command that are the same
+// file: the second would replace the first.
+func distinctOutputs(names ...string) error {
+	for i, a := range names {
+		for _, b := range names[:i] {
+			if a == "" || b == "" {
+				continue
+			}
+			if a == stdoutName && b == stdoutName {
+				return usagef("only one output can be standard output (-)")
+			}
+			if a == stdoutName || b == stdoutName {
+				continue
+			}
+			same := filepath.Clean(a) == filepath.Clean(b)
+			if sa, err := os.Stat(a); err == nil {
+				if sb, err := os.Stat(b); err == nil {
+					same = same || os.SameFile(sa, sb)
+				}
+			}
+			if same {
+				return usagef("outputs %s and %s are the same file", safetext.Name(b), safetext.Name(a))
+			}
+		}
+	}
+	return nil
 }
 
 // writeOutput writes fill's output to name: standard output for "" or "-",

@@ -23,8 +23,9 @@ func init() {
 		ArgsUsage: "RUN [RUN...]",
 		Description: `For each topic, the union of every RUN's top --depth documents (score order),
 shuffled with --seed so that the assessors cannot see ranks, is written to
---out as a judging sheet: <topic>.csv, or with --assessors A,B one sheet per
-assessor, <topic>.<assessor>.csv, its assessor column filled in. Sheets are CSV
+the -o/--output directory as a judging sheet: <topic>.csv, or with
+--assessors A,B one sheet per assessor, <topic>.<assessor>.csv, its assessor
+column filled in. Sheets are CSV
 with the columns topic,lora_id,assessor,grade; the grade is left empty for the
 assessor (0-3). Also written: judging-pool.tsv (the items to judge, for
 'mreval qrels from-judgments --judging-pool') and pool-stats.txt (the statistics
@@ -46,7 +47,7 @@ docno). See docs/organizers.md.`,
 			&cli.StringFlag{Name: "task", Value: "B", Usage: "with --store: the subtask whose runs to pool"},
 			&cli.Uint64Flag{Name: "seed", Value: 1, Usage: "seed of the per-topic shuffle"},
 			&cli.StringFlag{Name: "assessors", Usage: "comma-separated assessor names: one sheet per topic and assessor"},
-			&cli.StringFlag{Name: "out", Usage: "directory to write the sheets to (required; created if needed)"},
+			outputFlag("directory to write the sheets to (required; created if needed; no file in it is replaced)"), oldOutputFlag(),
 			&cli.IntFlag{Name: "max-sheets", Value: assess.DefaultMaxSheets, Usage: "refuse a pool that makes more judging sheets (topics × assessors)"},
 		}),
 		Action: poolAction,
@@ -54,9 +55,9 @@ docno). See docs/organizers.md.`,
 }
 
 func poolAction(c *cli.Context) error {
-	out := c.String("out")
-	if out == "" {
-		return usagef("--out DIR is required")
+	out, err := requireOutputDir(c)
+	if err != nil {
+		return err
 	}
 	opts, err := poolOptionsFromFlags(c) // pool_priority.go
 	if err != nil {
@@ -117,7 +118,7 @@ func poolAction(c *cli.Context) error {
 	for _, f := range files {
 		p := filepath.Join(out, f.name)
 		if _, err := os.Lstat(p); err == nil {
-			return fmt.Errorf("%s already exists; pool never overwrites sheets (choose a new --out directory)", p)
+			return fmt.Errorf("%s already exists; pool never overwrites sheets (choose a new -o/--output directory)", p)
 		} else if !errors.Is(err, fs.ErrNotExist) {
 			return err
 		}
@@ -141,8 +142,7 @@ func poolAction(c *cli.Context) error {
 			written++
 		}
 	}
-	w := c.App.Writer
-	w.Write(stats.Bytes())
-	fmt.Fprintf(w, "\nwrote %d judging sheets, judging-pool.tsv and pool-stats.txt to %s\n", written, out)
+	c.App.Writer.Write(stats.Bytes())
+	wrote(c, out, fmt.Sprintf("%d judging sheets, judging-pool.tsv and pool-stats.txt", written))
 	return nil
 }

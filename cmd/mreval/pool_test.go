@@ -17,9 +17,10 @@ func TestPoolCLISheetNames(t *testing.T) {
 	run, out := poolRefused(t, "t Q0 a 1 1 r\nt.x Q0 b 1 1 r\n", []string{"--depth", "1", "--assessors", "x.y,y"},
 		"mreval: assessor name \"x.y\": use 1 to 64 characters from A-Z a-z 0-9 _ - (it follows the topic and a '.' in the sheet's file name)\n")
 
-	status, stdout, errOut := runCLI("pool", "--depth", "1", "--assessors", "x-y,y", "--out", out, run)
+	status, stdout, errOut := runCLI("pool", "--depth", "1", "--assessors", "x-y,y", "-o", out, run)
 	require.Equal(t, 0, status, errOut)
-	assert.Contains(t, stdout, "\nwrote 4 judging sheets, judging-pool.tsv and pool-stats.txt to "+out+"\n")
+	assert.Equal(t, readText(t, filepath.Join(out, "pool-stats.txt")), stdout)
+	assert.Equal(t, "mreval: wrote 4 judging sheets, judging-pool.tsv and pool-stats.txt to "+out+"\n", errOut)
 	entries, err := os.ReadDir(out)
 	require.NoError(t, err)
 	var names []string
@@ -39,9 +40,9 @@ func TestPoolCLIMaxSheets(t *testing.T) {
 		assert.Equal(t, 2, status)
 		assert.Equal(t, "mreval: --max-sheets must be positive\n", errOut)
 	}
-	status, stdout, errOut := runCLI("pool", "--max-sheets", "3", "--out", out, run)
+	status, _, errOut := runCLI("pool", "--max-sheets", "3", "--output", out, run)
 	require.Equal(t, 0, status, errOut)
-	assert.Contains(t, stdout, "\nwrote 3 judging sheets,")
+	assert.Equal(t, "mreval: wrote 3 judging sheets, judging-pool.tsv and pool-stats.txt to "+out+"\n", errOut)
 }
 
 // poolRefused writes runText to a run file, runs pool with flags, and

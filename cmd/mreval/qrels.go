@@ -3,12 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/urfave/cli/v2"
 
 	"github.com/ntcir-pmr/mreval/eval/assess"
-	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/validate"
 )
@@ -32,12 +32,12 @@ agreement and Cohen's weighted κ (linear and quadratic weights), Krippendorff's
 ordinal α over all items, and the list of disagreements.
 Merge rules: ` + strings.Join(assess.MergeKinds, ", ") + `.`,
 			Flags: withLimitFlags([]cli.Flag{
-				&cli.StringFlag{Name: "out", Usage: "qrels file to write (required)"},
+				outputFlag("qrels file to write (required; \"-\" = standard output, the report then goes to standard error)"), oldOutputFlag(),
 				&cli.StringFlag{Name: "merge", Value: "floor-mean", Usage: "merge rule: " + strings.Join(assess.MergeKinds, "|")},
 				&cli.StringFlag{Name: "judging-pool", Usage: "judging-pool.tsv written by 'mreval pool': the items the sheets must cover exactly"},
 				&cli.StringFlag{Name: "pool", Usage: "the collection's pool (Subtask B pool file, or one id per line): every lora_id must be in it"},
 				&cli.IntFlag{Name: "max-grade", Value: assess.DefaultMaxGrade, Usage: "top of the grading scale"},
-				&cli.StringFlag{Name: "disagreements", Usage: "also write the items the assessors disagree on as a blank judging sheet, for adjudication"},
+				&cli.StringFlag{Name: "disagreements", Usage: "also write the items the assessors disagree on as a blank judging sheet, for adjudication (same rules as -o)"},
 			}),
 			Action: qrelsFromJudgmentsAction,
 		}},
@@ -45,9 +45,23 @@ Merge rules: ` + strings.Join(assess.MergeKinds, ", ") + `.`,
 }
 
 func qrelsFromJudgmentsAction(c *cli.Context) error {
-	out := c.String("out")
-	if out == "" {
-		return usagef("--out QRELS is required")
+	out, err := requireOutput(c)
+	if err != nil {
+		return err
+	}
+	disagreements := c.String("disagreements")
+	if disagreements != "" && disagreements != stdoutName {
+		if err := checkOutputTarget(disagreements, nil); err != nil {
+			return fmt.Errorf("--disagreements: %w", err)
+		}
+	}
+	if err := distinctOutputs(out, disagreements); err != nil {
+		return err
+	}
+	// Standard output carries the report, unless it carries a file.
+	report := c.App.Writer
+	if out == stdoutName || disagreements == stdoutName {
+		report = c.App.ErrWriter
 	}
 	if c.NArg() == 0 {
 		return usagef("qrels from-judgments needs at least one SHEET")
@@ -105,19 +119,22 @@ func qrelsFromJudgmentsAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	if err := merged.WriteReport(c.App.Writer); err != nil {
+	if err := merged.WriteReport(report); err != nil {
 		return err
 	}
-	if p := c.String("disagreements"); p != "" {
+	inputs := append(slices.Clone(c.Args().Slice()), c.String("judging-pool"), c.String("pool"))
+	if disagreements != "" {
 		rows := merged.DisagreementSheet()
-		if err := fsutil.WriteFile(p, 0o644, func(w io.Writer) error { return assess.WriteSheet(w, rows) }); err != nil {
-			return err
+		written, err := writeOutput(c, disagreements, func(w io.Writer) error { return assess.WriteSheet(w, rows) }, inputs...)
+		if err != nil {
+			return fmt.Errorf("--disagreements: %w", err)
 		}
-		fmt.Fprintf(c.App.Writer, "wrote %d disagreements to %s\n", len(rows), p)
+		wrote(c, written, fmt.Sprintf("%d disagreements", len(rows)))
 	}
-	if err := fsutil.WriteFile(out, 0o644, func(w io.Writer) error { return trecfmt.WriteQrels(w, merged.Qrels()) }); err != nil {
+	written, err := writeOutput(c, out, func(w io.Writer) error { return trecfmt.WriteQrels(w, merged.Qrels()) }, inputs...)
+	if err != nil {
 		return err
 	}
-	fmt.Fprintf(c.App.Writer, "wrote %s: %d judged items of %d topics\n", out, len(merged.Items), len(merged.Topics))
+	wrote(c, written, fmt.Sprintf("the qrels (%d judged items of %d topics)", len(merged.Items), len(merged.Topics)))
 	return nil
 }

@@ -33,6 +33,10 @@ func New(w io.Writer) *Bars {
 
 func newBars(w io.Writer, on bool) *Bars { return &Bars{w: w, on: on} }
 
+// Drawn returns bars drawn on w whatever w is, for a test that checks
+// what a command reports.
+func Drawn(w io.Writer) *Bars { return newBars(w, true) }
+
 // Report sets the bar of task to done of total; its signature is that of
 // the Progress callbacks of eval/leaderboard.
 func (b *Bars) Report(task string, done, total int) {

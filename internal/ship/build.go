@@ -136,15 +136,33 @@ func (o *Output) File(rel string) *File {
 // sample; and qrels/SHA256SUMS and runs/SHA256SUMS. The output depends on
 // the sources alone.
 func Build(root string) (*Output, error) {
-	return build(root, recyclingRuns)
+	return BuildReporting(root, nil)
+}
+
+// BuildReporting is Build telling report, when not nil, how many of its
+// steps are done: one per recycling baseline (training the learned ones
+// is most of the time) and one for the rest.
+func BuildReporting(root string, report func(done, total int)) (*Output, error) {
+	if report == nil {
+		report = func(int, int) {}
+	}
+	total := len(baselineNames) + 1
+	report(0, total)
+	out, err := build(root, func(d *zoo.Data) ([]File, []string, error) {
+		return recyclingRuns(d, func(done int) { report(done, total) })
+	})
+	if err == nil {
+		report(total, total)
+	}
+	return out, err
 }
 
 // recyclingRuns makes runs/recycling/<name>.run for every baseline, with
-// the notes worth reporting.
-func recyclingRuns(d *zoo.Data) ([]File, []string, error) {
+// the notes worth reporting; made is told how many are done.
+func recyclingRuns(d *zoo.Data, made func(int)) ([]File, []string, error) {
 	var files []File
 	var notes []string
-	for _, name := range baselineNames {
+	for i, name := range baselineNames {
 		run, note, err := BaselineRun(d, name, name, ShippedParams())
 		if err != nil {
 			return nil, nil, err
@@ -157,6 +175,7 @@ func recyclingRuns(d *zoo.Data) ([]File, []string, error) {
 		if note != "" {
 			notes = append(notes, note)
 		}
+		made(i + 1)
 	}
 	return files, notes, nil
 }

@@ -36,7 +36,13 @@ var generatedExt = []string{".qrels", ".topics", ".pool", ".tsv", ".run"}
 // the tree is exactly what `mreval collection build` makes from its
 // sources. The error is for a build that cannot run at all.
 func Check(root string) ([]Problem, error) {
-	out, err := Build(root)
+	return CheckReporting(root, nil)
+}
+
+// CheckReporting is Check telling report how far the build is
+// (BuildReporting).
+func CheckReporting(root string, report func(done, total int)) ([]Problem, error) {
+	out, err := BuildReporting(root, report)
 	if err != nil {
 		return nil, err
 	}
