@@ -142,7 +142,7 @@ func TestIntakeVerifyOldFormat(t *testing.T) {
 
 	code, stdout, stderr = runCLI("intake", "verify", "--repair", "--store", store)
 	assert.Equal(t, 0, code, stderr)
-	assert.Equal(t, "repaired: migrated the store from format 1 to format 2: 1 versions of 1 runs now under <task>/<team>/<tag>/v<N>.{orig,run}; the old manifest is kept as MANIFEST.format1.jsonl\n"+
+	assert.Equal(t, "repaired: migrated the store from format 1 to format 3: 1 versions of 1 runs now under <task>/<team>/<tag>/v<N>.{orig,run}; the old manifest is kept as MANIFEST.format1.jsonl\n"+
 		"repaired: removed A/t1/myrun.orig, a format-1 file whose bytes are kept in A/t1/myrun/v1.orig\n"+
 		"repaired: removed A/t1/myrun.run, a format-1 file whose bytes are kept in A/t1/myrun/v1.orig\n"+
 		"repaired: removed A/t1/myrun.v1.orig, a format-1 file whose bytes are kept in A/t1/myrun/v1.orig\n"+

@@ -51,9 +51,17 @@ func TestLeaderboardStore(t *testing.T) {
 	rows, err := csv.NewReader(strings.NewReader(stdout)).ReadAll()
 	require.NoError(t, err)
 	require.Len(t, rows, 1+2*3)
+	// Store boards carry team and description columns: find columns by name.
+	col := map[string]int{}
+	for i, name := range rows[0] {
+		col[name] = i
+	}
+	require.Contains(t, col, "run")
+	require.Contains(t, col, "measure")
+	require.Contains(t, col, "mean")
 	means := map[string]string{}
 	for _, r := range rows[1:] {
-		means[r[1]+" "+r[2]] = r[4]
+		means[r[col["run"]]+" "+r[col["measure"]]] = r[col["mean"]]
 	}
 
 	for tag, file := range map[string]string{"t1/myrun": "testdata/validate/valid.run", "t2/myrun": other} {
