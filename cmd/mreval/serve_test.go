@@ -29,6 +29,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval/intake"
+	"github.com/ntcir-pmr/mreval/internal/browsertest"
 	"github.com/ntcir-pmr/mreval/internal/serve"
 )
 
@@ -393,17 +394,7 @@ func testServeLoadAndKill(t *testing.T, bin string) {
 // unless CI=true (as eval/report's browser test).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "chromium not found in PATH: the submission site cannot be tested in a headless browser (install it with `apt-get install -y chromium`)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + "; CI=true requires it")
-	}
-	t.Skip(msg)
-	return ""
+	return browsertest.Chromium(t, "the submission site")
 }
 
 // testServeBrowser signs in to the demo with its token, uploads a broken
