@@ -59,11 +59,11 @@ backward passes.
 ## Commands
 
 ` + "```text" + `
-mreval baseline modelspider train --collection recycling [--topics qrels/recycling.train.topics] [--seed N] --out model.msp
-mreval baseline modelspider train --repr bundle --bundle DIR --qrels TRUTH.qrels --topics TRAIN.topics [--psi MODEL] --out model.msp
-mreval baseline modelspider rank --model model.msp --topics qrels/recycling.test.topics --out runs/recycling/modelspider.run
-mreval baseline modelspider rank --model model.msp --bundle DIR --topics T.topics [--rerank K] --out RUN
-mreval baseline modelspider report [--seeds 5] [--out docs/baselines-modelspider.md]
+mreval baseline modelspider train --collection recycling [--topics qrels/recycling.train.topics] [--seed N] -o model.msp
+mreval baseline modelspider train --repr bundle --bundle DIR --qrels TRUTH.qrels --topics TRAIN.topics [--psi MODEL] -o model.msp
+mreval baseline modelspider rank --model model.msp --topics qrels/recycling.test.topics -o runs/recycling/modelspider.run
+mreval baseline modelspider rank --model model.msp --bundle DIR --topics T.topics [--rerank K] -o RUN
+mreval baseline modelspider report [--seeds 5] [-o docs/baselines-modelspider.md]
 ` + "```" + `
 
 ` + "`train`" + ` defaults to the shipped settings; ` + "`--dim --ffn --steps --lr --decay-tokens --decay-weights --weighting --free-tokens --linear-path --base-accuracy-path`" + `

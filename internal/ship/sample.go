@@ -635,13 +635,13 @@ func sampleReadme(stats, report string, measures []string, scores map[string][]f
 	b.WriteString("## Round trip\n\nFrom the module root, these reproduce the shipped files exactly (the CLI tests run them):\n\n```\n" +
 		"Q=qrels/subtask-b-sample; R=runs/subtask-b-sample\n" +
 		"mreval baseline embed-sim --topics $Q.topics.tsv --pool $Q.pool.tsv --topic-emb $Q/topics.npy --topic-ids $Q/topics.ids \\\n" +
-		"    --lora-emb $Q/loras.npy --lora-ids $Q/loras.ids --out embed-sim.run\n" +
-		"mreval baseline tag-match --topics $Q.topics.tsv --pool $Q.pool.tsv --out tag-match.run\n" +
-		"mreval fuse --method rrf --depth 100 --out fusion-rrf.run embed-sim.run tag-match.run\n" +
-		"mreval pool --depth 20 --seed 1 --assessors sim-a,sim-b --out sheets $R/embed-sim.run $R/tag-match.run\n" +
+		"    --lora-emb $Q/loras.npy --lora-ids $Q/loras.ids -o embed-sim.run\n" +
+		"mreval baseline tag-match --topics $Q.topics.tsv --pool $Q.pool.tsv -o tag-match.run\n" +
+		"mreval fuse --method rrf --depth 100 -o fusion-rrf.run embed-sim.run tag-match.run\n" +
+		"mreval pool --depth 20 --seed 1 --assessors sim-a,sim-b -o sheets $R/embed-sim.run $R/tag-match.run\n" +
 		"   # sheets/ = $Q/judgments/ with the grade column empty\n" +
 		"mreval qrels from-judgments --judging-pool $Q/judgments/judging-pool.tsv --pool $Q.pool.tsv \\\n" +
-		"    --out sample.qrels $Q/judgments/*.csv          # = $Q.qrels\n" +
+		"    -o sample.qrels $Q/judgments/*.csv             # = $Q.qrels\n" +
 		"mreval eval --task B --collection subtask-b-sample $R/*.run\n```\n\n")
 	b.WriteString("## Pool statistics (" + collection.SampleNote + ")\n\n```\n" + stats + "```\n\n")
 	summary := report
