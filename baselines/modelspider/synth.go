@@ -152,10 +152,10 @@ func SyntheticBundle(dir string, seed uint64, cfg SynthConfig) (*SynthInfo, erro
 		info.Truth = append(info.Truth, truth)
 		info.Generic = append(info.Generic, generic)
 	}
-	if err := fsutil.WriteBytes(filepath.Join(dir, transfer.TopicsFile), []byte(topicsTSV.String()), 0o644); err != nil {
+	if err := fsutil.WriteBytes(filepath.Join(dir, transfer.TopicDirsFile), []byte(topicsTSV.String()), 0o644); err != nil {
 		return nil, err
 	}
-	if err := fsutil.WriteBytes(filepath.Join(dir, transfer.ModelsFile), []byte(modelsTSV.String()), 0o644); err != nil {
+	if err := fsutil.WriteBytes(filepath.Join(dir, transfer.ModelDirsFile), []byte(modelsTSV.String()), 0o644); err != nil {
 		return nil, err
 	}
 	return info, nil

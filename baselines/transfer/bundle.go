@@ -14,8 +14,8 @@ import (
 
 // Bundle file names. A feature bundle is a directory
 //
-//	topics.tsv                  topic ID <TAB> topic directory, one a line
-//	models.tsv                  model ID <TAB> model directory, one a line
+//	topic-dirs.tsv              topic ID <TAB> topic directory, one a line
+//	model-dirs.tsv              model ID <TAB> model directory, one a line
 //	TOPICDIR/labels.npy         int64 [N]: class labels 0..C−1 (classification), or
 //	TOPICDIR/targets.npy        float64 [N, R] (or [N]): regression targets
 //	TOPICDIR/MODELDIR/features.npy  float32 or float64 [N, D]: penultimate-layer
@@ -30,13 +30,22 @@ import (
 // is explicit and never derived by mangling the ID. In the .tsv files blank
 // lines and lines starting with '#' are ignored.
 const (
-	TopicsFile   = "topics.tsv"
-	ModelsFile   = "models.tsv"
-	LabelsFile   = "labels.npy"
-	TargetsFile  = "targets.npy"
-	FeaturesFile = "features.npy"
-	ProbsFile    = "probs.npy"
+	TopicDirsFile = "topic-dirs.tsv"
+	ModelDirsFile = "model-dirs.tsv"
+	LabelsFile    = "labels.npy"
+	TargetsFile   = "targets.npy"
+	FeaturesFile  = "features.npy"
+	ProbsFile     = "probs.npy"
 )
+
+// The ID maps were called topics.tsv and models.tsv, names that said
+// nothing of what they hold and that the collections already use for their
+// topic descriptions and model metadata tables. A bundle written before the
+// rename is told so rather than that a file is missing.
+var renamedIDMaps = map[string]string{
+	TopicDirsFile: "topics.tsv",
+	ModelDirsFile: "models.tsv",
+}
 
 // BundleEntry maps a topic or model ID to its directory in a bundle.
 type BundleEntry struct {
@@ -56,7 +65,7 @@ type Bundle struct {
 	HasProbs [][]bool
 }
 
-// maxIDMapLine bounds a line of topics.tsv or models.tsv: an ID and a
+// maxIDMapLine bounds a line of topic-dirs.tsv or model-dirs.tsv: an ID and a
 // directory name, never near 64 KiB.
 const maxIDMapLine = 64 << 10
 
@@ -69,10 +78,13 @@ var dirNamePattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
 func OpenBundle(dir string) (*Bundle, error) {
 	b := &Bundle{Dir: dir}
 	var err error
-	if b.Topics, err = readIDMap(filepath.Join(dir, TopicsFile), "topic"); err != nil {
+	if err = checkNotOldNames(dir); err != nil {
 		return nil, err
 	}
-	if b.Models, err = readIDMap(filepath.Join(dir, ModelsFile), "model"); err != nil {
+	if b.Topics, err = readIDMap(filepath.Join(dir, TopicDirsFile), "topic"); err != nil {
+		return nil, err
+	}
+	if b.Models, err = readIDMap(filepath.Join(dir, ModelDirsFile), "model"); err != nil {
 		return nil, err
 	}
 	var problems []error
@@ -182,7 +194,7 @@ func (b *Bundle) LoadPair(ti, mi int, wantProbs bool) (Matrix, *Matrix, error) {
 	return Matrix{}, &p, nil
 }
 
-// readIDMap parses a topics.tsv or models.tsv file.
+// readIDMap parses a topic-dirs.tsv or model-dirs.tsv file.
 func readIDMap(path, kind string) ([]BundleEntry, error) {
 	// Stat first: opening a FIFO for reading would block until a writer
 	// appears.
@@ -238,6 +250,28 @@ func readIDMap(path, kind string) ([]BundleEntry, error) {
 		return nil, fmt.Errorf("%s: no %ss listed", path, kind)
 	}
 	return entries, nil
+}
+
+// checkNotOldNames refuses a bundle whose ID maps still carry their names
+// from before the rename, naming both names of each, so that the user
+// renames the files instead of hunting for a missing one.
+func checkNotOldNames(dir string) error {
+	var problems []error
+	for _, name := range []string{TopicDirsFile, ModelDirsFile} {
+		old := renamedIDMaps[name]
+		// Lstat: the old file is neither followed nor opened, only named.
+		if _, err := os.Lstat(filepath.Join(dir, name)); !isNotExist(err) {
+			continue
+		}
+		if _, err := os.Lstat(filepath.Join(dir, old)); err == nil {
+			problems = append(problems, fmt.Errorf("%s is missing but %s is there: the bundle file %s was renamed %s (same format); rename it",
+				filepath.Join(dir, name), filepath.Join(dir, old), old, name))
+		}
+	}
+	if len(problems) > 0 {
+		return fmt.Errorf("bundle %s has the old file names:\n%w", dir, errors.Join(problems...))
+	}
+	return nil
 }
 
 // npyHeader is what OpenBundle checks of a .npy file without reading it.

@@ -107,30 +107,30 @@ func TestBadBundles(t *testing.T) {
 		{"probs missing for leep", "leep", func(t *testing.T, dir string) {
 			require.NoError(t, os.Remove(filepath.Join(dir, probs)))
 		}, probs, "the estimator needs source probabilities"},
-		{"models.tsv duplicate ID", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, ModelsFile, "a/b\tmodel-00\na/b\tmodel-01\n")
-		}, ModelsFile + ":2", `model ID "a/b" already listed on line 1`},
-		{"models.tsv directory escapes", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, ModelsFile, "a/b\t../model-00\n")
-		}, ModelsFile + ":1", `directory "../model-00" must be one path element`},
-		{"models.tsv one field", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, ModelsFile, "# header\na/b model-00\n")
-		}, ModelsFile + ":2", "got 1 tab-separated fields"},
-		{"topics.tsv white space in ID", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, TopicsFile, "my topic\ttopic-01\n")
-		}, TopicsFile + ":1", `topic ID "my topic" is empty or contains white space or a control character`},
-		{"topics.tsv NUL in ID", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, TopicsFile, "# topics\nt\x001\ttopic-01\n")
-		}, TopicsFile + ":2", `topic ID "t\x001" is empty or contains white space or a control character`},
-		{"topics.tsv escape sequence in ID", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, TopicsFile, "t\x1b[31m\ttopic-01\n")
-		}, TopicsFile + ":1", `topic ID "t\x1b[31m" is empty or contains white space or a control character`},
-		{"models.tsv invalid UTF-8 in ID", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, ModelsFile, "m\xff\tmodel-00\n")
-		}, ModelsFile + ":1", `model ID "m\xff" is not valid UTF-8`},
-		{"topics.tsv line over 64 KiB", "logme", func(t *testing.T, dir string) {
-			writeFile(t, dir, TopicsFile, "t1\ttopic-01\n"+strings.Repeat("x", 70000)+"\ttopic-02\n")
-		}, TopicsFile + ":2", "line longer than 65536 bytes"},
+		{"model-dirs.tsv duplicate ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, ModelDirsFile, "a/b\tmodel-00\na/b\tmodel-01\n")
+		}, ModelDirsFile + ":2", `model ID "a/b" already listed on line 1`},
+		{"model-dirs.tsv directory escapes", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, ModelDirsFile, "a/b\t../model-00\n")
+		}, ModelDirsFile + ":1", `directory "../model-00" must be one path element`},
+		{"model-dirs.tsv one field", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, ModelDirsFile, "# header\na/b model-00\n")
+		}, ModelDirsFile + ":2", "got 1 tab-separated fields"},
+		{"topic-dirs.tsv white space in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicDirsFile, "my topic\ttopic-01\n")
+		}, TopicDirsFile + ":1", `topic ID "my topic" is empty or contains white space or a control character`},
+		{"topic-dirs.tsv NUL in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicDirsFile, "# topics\nt\x001\ttopic-01\n")
+		}, TopicDirsFile + ":2", `topic ID "t\x001" is empty or contains white space or a control character`},
+		{"topic-dirs.tsv escape sequence in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicDirsFile, "t\x1b[31m\ttopic-01\n")
+		}, TopicDirsFile + ":1", `topic ID "t\x1b[31m" is empty or contains white space or a control character`},
+		{"model-dirs.tsv invalid UTF-8 in ID", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, ModelDirsFile, "m\xff\tmodel-00\n")
+		}, ModelDirsFile + ":1", `model ID "m\xff" is not valid UTF-8`},
+		{"topic-dirs.tsv line over 64 KiB", "logme", func(t *testing.T, dir string) {
+			writeFile(t, dir, TopicDirsFile, "t1\ttopic-01\n"+strings.Repeat("x", 70000)+"\ttopic-02\n")
+		}, TopicDirsFile + ":2", "line longer than 65536 bytes"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -189,10 +189,10 @@ func TestScoreBundleIndependentOfWorkers(t *testing.T) {
 	}
 }
 
-// TestOpenBundleRefusesFIFO: a FIFO in place of topics.tsv or a .npy file is
+// TestOpenBundleRefusesFIFO: a FIFO in place of topic-dirs.tsv or a .npy file is
 // refused before it is opened, so opening the bundle cannot block.
 func TestOpenBundleRefusesFIFO(t *testing.T) {
-	for _, rel := range []string{TopicsFile, filepath.Join("topic-01", "model-00", FeaturesFile)} {
+	for _, rel := range []string{TopicDirsFile, filepath.Join("topic-01", "model-00", FeaturesFile)} {
 		dir := t.TempDir()
 		_, err := SampleBundle(dir, 7, SampleConfig{Models: 1, Topics: 1, Dim: 4})
 		require.NoError(t, err)
@@ -203,5 +203,92 @@ func TestOpenBundleRefusesFIFO(t *testing.T) {
 		}
 		_, err = OpenBundle(dir)
 		assert.ErrorContains(t, err, path+": not a regular file")
+	}
+}
+
+// TestOpenBundleOldFileNames: a bundle written before topics.tsv and
+// models.tsv were renamed topic-dirs.tsv and model-dirs.tsv is refused with
+// both names of every file still under its old name; the old file is only
+// looked at, never opened (a FIFO cannot block) nor followed (a dangling
+// symlink still counts).
+func TestOpenBundleOldFileNames(t *testing.T) {
+	renamed := func(dir, name string) string {
+		return filepath.Join(dir, name) + " is missing but " + filepath.Join(dir, renamedIDMaps[name]) +
+			" is there: the bundle file " + renamedIDMaps[name] + " was renamed " + name + " (same format); rename it"
+	}
+	cases := []struct {
+		name   string
+		mutate func(t *testing.T, dir string)
+		want   func(dir string) string
+	}{
+		{"both old", func(t *testing.T, dir string) {
+			require.NoError(t, os.Rename(filepath.Join(dir, "topic-dirs.tsv"), filepath.Join(dir, "topics.tsv")))
+			require.NoError(t, os.Rename(filepath.Join(dir, "model-dirs.tsv"), filepath.Join(dir, "models.tsv")))
+		}, func(dir string) string {
+			return "bundle " + dir + " has the old file names:\n" + renamed(dir, "topic-dirs.tsv") + "\n" + renamed(dir, "model-dirs.tsv")
+		}},
+		{"models old", func(t *testing.T, dir string) {
+			require.NoError(t, os.Rename(filepath.Join(dir, "model-dirs.tsv"), filepath.Join(dir, "models.tsv")))
+		}, func(dir string) string {
+			return "bundle " + dir + " has the old file names:\n" + renamed(dir, "model-dirs.tsv")
+		}},
+		{"old topics a FIFO", func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(filepath.Join(dir, "topic-dirs.tsv")))
+			if err := syscall.Mkfifo(filepath.Join(dir, "topics.tsv"), 0o600); err != nil {
+				t.Skipf("mkfifo: %v", err)
+			}
+		}, func(dir string) string {
+			return "bundle " + dir + " has the old file names:\n" + renamed(dir, "topic-dirs.tsv")
+		}},
+		{"old models a dangling symlink", func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(filepath.Join(dir, "model-dirs.tsv")))
+			require.NoError(t, os.Symlink(filepath.Join(dir, "nowhere"), filepath.Join(dir, "models.tsv")))
+		}, func(dir string) string {
+			return "bundle " + dir + " has the old file names:\n" + renamed(dir, "model-dirs.tsv")
+		}},
+		{"neither name", func(t *testing.T, dir string) {
+			require.NoError(t, os.Remove(filepath.Join(dir, "topic-dirs.tsv")))
+		}, func(dir string) string {
+			return "stat " + filepath.Join(dir, "topic-dirs.tsv") + ": no such file or directory"
+		}},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			dir := t.TempDir()
+			_, err := SampleBundle(dir, 7, SampleConfig{Models: 2, Topics: 2, Dim: 4})
+			require.NoError(t, err)
+			tc.mutate(t, dir)
+			_, err = OpenBundle(dir)
+			assert.EqualError(t, err, tc.want(dir))
+		})
+	}
+
+	// A stray file under an old name beside the new one changes nothing.
+	dir := t.TempDir()
+	_, err := SampleBundle(dir, 7, SampleConfig{Models: 2, Topics: 3, Dim: 4})
+	require.NoError(t, err)
+	require.NoError(t, os.WriteFile(filepath.Join(dir, "models.tsv"), []byte("model_id\tparams\n"), 0o644))
+	b, err := OpenBundle(dir)
+	require.NoError(t, err)
+	assert.Len(t, b.Topics, 3)
+	assert.Len(t, b.Models, 2)
+}
+
+// TestSampleBundleIDMaps pins the names and the commented header line of
+// the two ID maps SampleBundle writes.
+func TestSampleBundleIDMaps(t *testing.T) {
+	dir := t.TempDir()
+	_, err := SampleBundle(dir, 7, SampleConfig{Models: 2, Topics: 2, Dim: 4})
+	require.NoError(t, err)
+	topics, err := os.ReadFile(filepath.Join(dir, "topic-dirs.tsv"))
+	require.NoError(t, err)
+	models, err := os.ReadFile(filepath.Join(dir, "model-dirs.tsv"))
+	require.NoError(t, err)
+	assert.Equal(t, "# topic ID\tdirectory\n", strings.SplitAfter(string(topics), "\n")[0])
+	assert.Equal(t, "# model ID\tdirectory\n", strings.SplitAfter(string(models), "\n")[0])
+	assert.Equal(t, 3, strings.Count(string(topics), "\n"))
+	assert.Equal(t, 3, strings.Count(string(models), "\n"))
+	for _, old := range []string{"topics.tsv", "models.tsv"} {
+		assert.NoFileExists(t, filepath.Join(dir, old))
 	}
 }

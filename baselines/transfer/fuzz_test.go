@@ -55,8 +55,8 @@ func FuzzNpy(f *testing.F) {
 
 // fuzzBundleFiles are the files of the small bundle FuzzBundle mutates.
 var fuzzBundleFiles = []string{
-	TopicsFile,
-	ModelsFile,
+	TopicDirsFile,
+	ModelDirsFile,
 	filepath.Join("topic-01", LabelsFile),
 	filepath.Join("topic-01", "model-00", FeaturesFile),
 	filepath.Join("topic-01", "model-00", ProbsFile),

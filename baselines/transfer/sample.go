@@ -191,10 +191,10 @@ func SampleBundle(dir string, seed uint64, cfg SampleConfig) (SampleInfo, error)
 			}
 		}
 	}
-	if err := writeText(filepath.Join(dir, TopicsFile), topicsTSV); err != nil {
+	if err := writeText(filepath.Join(dir, TopicDirsFile), topicsTSV); err != nil {
 		return SampleInfo{}, err
 	}
-	if err := writeText(filepath.Join(dir, ModelsFile), modelsTSV); err != nil {
+	if err := writeText(filepath.Join(dir, ModelDirsFile), modelsTSV); err != nil {
 		return SampleInfo{}, err
 	}
 	return info, nil

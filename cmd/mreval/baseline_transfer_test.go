@@ -150,16 +150,16 @@ func TestBaselineSampleAndScore(t *testing.T) {
 	assert.Equal(t, "mreval: baseline score needs -o/--output FILE (\"-\" = standard output)\n", stderr)
 }
 
-// modelDir finds a model's directory in models.tsv.
+// bundleModelDir finds a model's directory in model-dirs.tsv.
 func bundleModelDir(t *testing.T, bundle, id string) string {
-	raw, err := os.ReadFile(filepath.Join(bundle, "models.tsv"))
+	raw, err := os.ReadFile(filepath.Join(bundle, transfer.ModelDirsFile))
 	require.NoError(t, err)
 	for _, line := range strings.Split(string(raw), "\n") {
 		if f := strings.Split(line, "\t"); len(f) == 2 && f[0] == id {
 			return f[1]
 		}
 	}
-	t.Fatalf("model %s not in models.tsv", id)
+	t.Fatalf("model %s not in model-dirs.tsv", id)
 	return ""
 }
 

@@ -363,10 +363,10 @@ def npys():
     write("npy/targets-huge-cols.npy", npy(shape=f"({n}, {2 ** 40})"))
 
 
-def bundle(name, topics_tsv, models_tsv, files):
+def bundle(name, topics_tsv, models_tsv, files, id_map_names=("topic-dirs.tsv", "model-dirs.tsv")):
     root = f"bundle/{name}"
-    write(f"{root}/topics.tsv", topics_tsv)
-    write(f"{root}/models.tsv", models_tsv)
+    write(f"{root}/{id_map_names[0]}", topics_tsv)
+    write(f"{root}/{id_map_names[1]}", models_tsv)
     for rel, data in files.items():
         write(f"{root}/{rel}", data)
 
@@ -415,6 +415,9 @@ def bundles():
            ok(**{"topic-1/model-1/probs.npy": npy(shape=f"({n}, 2)", data=f8([2.0, -1.0] * n))}))
     bundle("truncated-features", topics, models,
            ok(**{"topic-1/model-1/features.npy": feats[:-16]}))
+    # A bundle written before the ID maps were renamed topic-dirs.tsv and
+    # model-dirs.tsv: the error names both names, not just a missing file.
+    bundle("old-id-map-names", topics, models, ok(), id_map_names=("topics.tsv", "models.tsv"))
 
 
 # ---------------------------------------------------------------- gzip bombs
