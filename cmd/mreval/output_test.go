@@ -60,7 +60,6 @@ func TestOutputConventionEveryCommand(t *testing.T) {
 			what: "the leep score", inputs: []string{l07, p07}},
 		{name: "baseline estimate features", args: []string{"baseline", "estimate", "--estimator", "hscore", "--labels", l07, "--features", f07},
 			what: "the hscore score", inputs: []string{f07}},
-		{name: "baseline table", args: []string{"baseline", "table"}, what: "the baseline table"},
 		{name: "noise", args: []string{"noise", "--draws", "3", "--topics", "testdata/in/noise.topics", "--format", "csv"},
 			what: "the noise report", inputs: []string{"testdata/in/noise.topics"}},
 	} {
@@ -261,8 +260,9 @@ func TestProgressConvention(t *testing.T) {
 			"reading runs", "mreval: wrote the fusion of 2 runs by borda (1 topics) to " + out + "\n"},
 		{"baseline score", []string{"baseline", "score", "--estimator", "leep", "--bundle", bundle, "-o", out},
 			"scoring with leep", "mreval: wrote the leep run (3 topics) to " + out + "\n"},
-		{"leaderboard", []string{"leaderboard", "--noise-draws", "5", "--resamples", "10", "--permutations", "10", "-o", out},
-			"noise ceiling", "mreval: wrote the leaderboard to " + out + "\n"},
+		{"leaderboard", []string{"leaderboard", "--resamples", "10", "--permutations", "10", "-o", out,
+			"--qrels", "testdata/in/lb.qrels", "--runs", "testdata/in/lb"},
+			"scoring runs", "mreval: wrote the leaderboard to " + out + "\n"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			status, stdout, stderr := runCLI(tc.args...)
