@@ -102,3 +102,30 @@ func TestReadQrelsManyDistinctDocs(t *testing.T) {
 	_, err = ReadQrels(source([]byte(dup)), DefaultLimits)
 	assert.EqualError(t, err, `bench:1401: document "doc-001390" is judged twice for topic "q69" (lines 1391 and 1401)`)
 }
+
+// TestDocStoreStopsLookingUp: with an interner of 4, a window of 4
+// lookups finding none stops the lookups, also after more than 4 hits
+// before the interner filled; every docno is right either way.
+func TestDocStoreStopsLookingUp(t *testing.T) {
+	interned, arena := maxInterned, arenaSize
+	maxInterned, arenaSize = 4, 8
+	t.Cleanup(func() { maxInterned, arenaSize = interned, arena })
+	docs := []string{"a", "b", "a", "c", "a", "a", "a", "a", "a", "d", "e", "f", "g", "h", "i", "j", "a"}
+	r := &eval.Ranking{Entries: make([]eval.Entry, len(docs))}
+	d := newDocStore()
+	var skipped []bool
+	for i, doc := range docs {
+		d.set(r, i, []byte(doc))
+		skipped = append(skipped, d.skipIntern)
+	}
+	d.flush()
+	for i, doc := range docs {
+		assert.Equal(t, doc, r.Entries[i].Doc, "entry %d", i)
+	}
+	// a b c d fill the interner between 6 hits of a; e, the first miss,
+	// ends the first window (6 hits in 7 lookups: lookups go on); f g h i
+	// make the next one without a hit.
+	assert.Equal(t, []bool{false, false, false, false, false, false, false, false, false, false,
+		false, false, false, false, true, true, true}, skipped)
+	assert.Len(t, d.interned, 4)
+}

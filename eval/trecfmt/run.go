@@ -296,8 +296,8 @@ func ReadRun(src *Source, lim Limits) (*eval.Run, error) {
 // becomes one string per 64 KiB, sliced for each entry.
 type docStore struct {
 	interned map[string]string
-	// lookups and hits since the interner filled decide whether it is
-	// still worth a lookup per line.
+	// Lookups and hits, counted in windows of maxInterned lookups, decide
+	// whether a full interner is still worth a lookup per line.
 	lookups, hits int
 	skipIntern    bool
 	arena         []byte
@@ -356,8 +356,8 @@ func (d *docStore) intern(b []byte) (string, bool) {
 			return s, true
 		}
 		// Full: keep looking up only while at least one docno in four is
-		// found.
-		if d.lookups++; d.lookups == maxInterned {
+		// found. (≥: hits before the interner filled count too.)
+		if d.lookups++; d.lookups >= maxInterned {
 			d.skipIntern = d.hits < maxInterned/4
 			d.lookups, d.hits = 0, 0
 		}
