@@ -75,6 +75,14 @@ func SampleBundle(dir string, seed uint64, cfg SampleConfig) (SampleInfo, error)
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return SampleInfo{}, err
 	}
+	// A new or empty directory only: nothing planted in it (a symbolic link
+	// named like a topic directory) can lead the writes out of it, and no
+	// earlier bundle is mixed with this one.
+	if entries, err := os.ReadDir(dir); err != nil {
+		return SampleInfo{}, err
+	} else if len(entries) > 0 {
+		return SampleInfo{}, fmt.Errorf("sample bundle: %s is not empty (%s, ...); give a new directory", dir, entries[0].Name())
+	}
 	rng := rand.New(rand.NewPCG(seed, 0x53414d50))
 	info := SampleInfo{Models: sampleModelNames[:cfg.Models]}
 	rankOf := rng.Perm(cfg.Models) // rankOf[m] = planted rank of model m
@@ -103,7 +111,7 @@ func SampleBundle(dir string, seed uint64, cfg SampleConfig) (SampleInfo, error)
 		tdir := fmt.Sprintf("topic-%02d", t+1)
 		info.Topics = append(info.Topics, id)
 		topicsTSV = append(topicsTSV, fmt.Sprintf("%s\t%s\n", id, tdir)...)
-		if err := os.MkdirAll(filepath.Join(dir, tdir), 0o755); err != nil {
+		if err := os.Mkdir(filepath.Join(dir, tdir), 0o755); err != nil {
 			return SampleInfo{}, err
 		}
 		trng := rand.New(rand.NewPCG(seed, uint64(1000+t)))
@@ -154,7 +162,7 @@ func SampleBundle(dir string, seed uint64, cfg SampleConfig) (SampleInfo, error)
 				}
 			}
 			mdir := filepath.Join(dir, tdir, fmt.Sprintf("model-%02d", m))
-			if err := os.MkdirAll(mdir, 0o755); err != nil {
+			if err := os.Mkdir(mdir, 0o755); err != nil {
 				return SampleInfo{}, err
 			}
 			if err := writeNpy(filepath.Join(mdir, FeaturesFile), []int{n, d}, feats); err != nil {
