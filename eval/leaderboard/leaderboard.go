@@ -535,9 +535,9 @@ func computeMeasure(col measure.Column, scores [][]float64, opt Options) (canonS
 	if col.Family.Direction == measure.LowerIsBetter {
 		sign = -1
 	}
+	// A single run has no letters: the HSD test is undefined, and a
+	// lone "a" would read as a test passed.
 	switch {
-	case len(scores) == 1 && !math.IsNaN(cs.runs[0].Mean):
-		cs.letters, cs.ldErr = stats.CompactLetterDisplay([]float64{cs.runs[0].Mean}, [][]float64{{1}}, opt.Alpha)
 	case cs.hsdErr != nil:
 		cs.ldErr = cs.hsdErr
 	default:

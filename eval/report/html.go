@@ -44,6 +44,9 @@ type htmlPage struct {
 	Scatter                    *htmlScatter
 	Notes                      []string
 	Noise                      template.HTML // the noise-ceiling section (leaderboard_noise.go)
+	// Letters: some run has HSD letters (not so with a single run);
+	// Compared: there are pairs, so the dagger can mark one.
+	Letters, Compared bool
 }
 
 type htmlHead struct {
@@ -66,15 +69,19 @@ type htmlMean struct {
 
 type htmlSection struct {
 	ID, Name, Direction, Better string
-	CIPlot, Heatmap             template.HTML
-	Runs                        []htmlRunRow
-	Pairs                       []htmlPairRow
-	TFamily, RFamily            int
-	HSDUndefined                string
-	HSDTopicsText               string
-	HSDPermutations             int
-	HSDHeader                   []int
-	HSDRows                     []htmlHSDRow
+	// Order says how the rows of the plots are ordered: by this measure,
+	// or by the leaderboard's sort measure.
+	Order            string
+	Letters          bool // the HSD letters column
+	CIPlot, Heatmap  template.HTML
+	Runs             []htmlRunRow
+	Pairs            []htmlPairRow
+	TFamily, RFamily int
+	HSDUndefined     string
+	HSDTopicsText    string
+	HSDPermutations  int
+	HSDHeader        []int
+	HSDRows          []htmlHSDRow
 }
 
 type htmlCell struct{ V, Text string }
@@ -133,6 +140,7 @@ func newHTMLPage(lb *leaderboard.Leaderboard, opt LeaderboardOptions) (*htmlPage
 	page := &htmlPage{
 		Summary: summary(lb), Method: method(lb), Timestamp: opt.Timestamp, Constraint: lb.Constraint,
 		Alpha: fmtAlpha(lb.Alpha), Level: fmtLevel(lb.Level), Notes: notes(lb), Describe: describeRuns(lb, opt),
+		Letters: hasLetters(lb), Compared: len(lb.Runs) > 1,
 	}
 	page.Colours.Mean, page.Colours.T, page.Colours.Bootstrap = cssColour(colourMean), cssColour(colourT), cssColour(colourBootstrap)
 	noiseSection, err := noiseHTML(lb)
@@ -163,6 +171,10 @@ func newHTMLPage(lb *leaderboard.Leaderboard, opt LeaderboardOptions) (*htmlPage
 			ID: page.Heads[mi].ID, Name: m.Name, Direction: direction(m), Better: betterAttr(m),
 			TFamily: m.TTestFamily, RFamily: m.RandomisationFamily,
 			HSDUndefined: m.HSD.Undefined, HSDTopicsText: fmt.Sprintf("%d %s", m.HSD.Topics, plural(m.HSD.Topics, "topic", "topics")), HSDPermutations: m.HSD.Permutations,
+			Order: rowOrder(lb, mi),
+		}
+		for _, rs := range m.Runs {
+			s.Letters = s.Letters || rs.Letters != ""
 		}
 		var err error
 		if s.CIPlot, err = trustedSVG(ciPlotSVG(lb, m)); err != nil {
@@ -228,6 +240,18 @@ func newHTMLPage(lb *leaderboard.Leaderboard, opt LeaderboardOptions) (*htmlPage
 		page.Scatter = hs
 	}
 	return page, nil
+}
+
+// rowOrder says how the rows of a measure's plots are ordered: in
+// leaderboard order, which is best first only for the sort measure.
+func rowOrder(lb *leaderboard.Leaderboard, measure int) string {
+	switch {
+	case len(lb.Runs) == 1:
+		return "one run"
+	case measure == lb.SortBy:
+		return "rows in leaderboard order, best run on top"
+	}
+	return fmt.Sprintf("rows in leaderboard order (by %s), not ranked by %s", lb.Measures[lb.SortBy].Name, lb.Measures[measure].Name)
 }
 
 func cssColour(c color.NRGBA) template.CSS {
@@ -299,18 +323,18 @@ ul.notes { font-size: .85rem; color: #444; }
 </tbody>
 </table>
 </div>
-<p class="legend">Mean over topics with its t confidence interval ({{.Level}}) below. Bold: best mean. Letters: randomised Tukey HSD compact letter display, runs sharing a letter are not significantly different at α = {{.Alpha}}. †: significantly different from the best run (paired randomisation test, Holm-adjusted p &lt; {{.Alpha}}). Click a column header to sort.</p>
+<p class="legend">Mean over topics with its t confidence interval ({{.Level}}) below. Bold: best mean.{{if .Letters}} Letters: randomised Tukey HSD compact letter display, runs sharing a letter are not significantly different at α = {{.Alpha}}.{{end}}{{if .Compared}} †: significantly different from the best run (paired randomisation test, Holm-adjusted p &lt; {{.Alpha}}).{{else}} A single run: nothing to compare it with, so no letters, pairwise comparisons or Tukey HSD test.{{end}} Click a column header to sort.</p>
 {{- .Noise}}
-{{range .Sections}}
+{{range $s := .Sections}}
 <h2 id="{{.ID}}">{{.Name}} <small>({{.Direction}})</small></h2>
 {{.CIPlot}}
-<p class="legend"><span style="color:{{$.Colours.Mean}}">●</span> mean, <span style="color:{{$.Colours.T}}">━</span> t interval, <span style="color:{{$.Colours.Bootstrap}}">━</span> percentile bootstrap interval ({{$.Level}}).</p>
+<p class="legend"><span style="color:{{$.Colours.Mean}}">●</span> mean, <span style="color:{{$.Colours.T}}">━</span> t interval, <span style="color:{{$.Colours.Bootstrap}}">━</span> percentile bootstrap interval ({{$.Level}}); {{.Order}}.</p>
 <div class="scroll">
 <table class="sortable">
-<thead><tr><th data-sort="num" data-better="low">rank</th><th class="l" data-sort="text">run</th><th data-sort="num" data-better="{{.Better}}">mean</th><th data-sort="num" data-better="{{.Better}}">t {{$.Level}} CI</th><th data-sort="num" data-better="{{.Better}}">bootstrap {{$.Level}} CI</th><th data-sort="num" data-better="high">topics</th><th data-sort="num" data-better="low">undefined</th><th class="l">HSD letters</th></tr></thead>
+<thead><tr><th data-sort="num" data-better="low">rank</th><th class="l" data-sort="text">run</th><th data-sort="num" data-better="{{.Better}}">mean</th><th data-sort="num" data-better="{{.Better}}">t {{$.Level}} CI</th><th data-sort="num" data-better="{{.Better}}">bootstrap {{$.Level}} CI</th><th data-sort="num" data-better="high">topics</th><th data-sort="num" data-better="low">undefined</th>{{if .Letters}}<th class="l">HSD letters</th>{{end}}</tr></thead>
 <tbody>
 {{- range .Runs}}
-<tr><td data-v="{{.Rank}}">{{.Rank}}</td><td class="l" data-v="{{.Tag}}">{{.Tag}}</td><td data-v="{{.Mean.V}}"{{if .Best}} class="best"{{end}}>{{.Mean.Text}}</td><td data-v="{{.T.V}}">{{.T.Text}}</td><td data-v="{{.Bootstrap.V}}">{{.Bootstrap.Text}}</td><td data-v="{{.Topics}}">{{.Topics}}</td><td data-v="{{.Undefined}}">{{.Undefined}}</td><td class="l">{{.Letters}}</td></tr>
+<tr><td data-v="{{.Rank}}">{{.Rank}}</td><td class="l" data-v="{{.Tag}}">{{.Tag}}</td><td data-v="{{.Mean.V}}"{{if .Best}} class="best"{{end}}>{{.Mean.Text}}</td><td data-v="{{.T.V}}">{{.T.Text}}</td><td data-v="{{.Bootstrap.V}}">{{.Bootstrap.Text}}</td><td data-v="{{.Topics}}">{{.Topics}}</td><td data-v="{{.Undefined}}">{{.Undefined}}</td>{{if $s.Letters}}<td class="l">{{.Letters}}</td>{{end}}</tr>
 {{- end}}
 </tbody>
 </table>
@@ -346,7 +370,7 @@ ul.notes { font-size: .85rem; color: #444; }
 <p class="legend">Tukey HSD test undefined: {{.HSDUndefined}}</p>
 {{- end}}
 <h3>Per-topic scores</h3>
-<p class="legend">Runs × topics, best run on top; darker cells are better scores ({{.Direction}}); grey cells are undefined.</p>
+<p class="legend">Runs × topics, {{.Order}}; darker cells are better scores ({{.Direction}}); grey cells are undefined.</p>
 <div class="scroll">
 {{.Heatmap}}
 </div>

@@ -26,6 +26,14 @@ type LeaderboardOptions struct {
 	// run has one (they are shown anyway when some run has; see
 	// describeRuns).
 	Describe bool
+	// Details makes the text table show everything the other formats
+	// show: per measure the confidence intervals, the pairwise comparisons
+	// and the HSD p-value matrix. Without it the text table is the answer
+	// first: the ranking, what the letters separate, the noise ceiling and
+	// the notes that bear on them, and a last line saying how to see the
+	// rest (mreval leaderboard --details). The other formats ignore it and
+	// always hold everything.
+	Details bool
 }
 
 // LeaderboardWriter writes a leaderboard in one format.
@@ -150,6 +158,14 @@ func method(lb *leaderboard.Leaderboard) string {
 		sort.Name, direction(sort), fmtLevel(lb.Level), lb.Resamples, lb.Resamples, lb.Permutations, fmtAlpha(lb.Alpha), lb.Seed)
 }
 
+// briefMethod is method for the abridged text table, which shows only
+// the means and the Tukey HSD letters.
+func briefMethod(lb *leaderboard.Leaderboard) string {
+	sort := &lb.Measures[lb.SortBy]
+	return fmt.Sprintf("sorted by %s (%s); randomised Tukey HSD test with B = %d, seed %d",
+		sort.Name, direction(sort), lb.Permutations, lb.Seed)
+}
+
 func plural(n int, one, many string) string {
 	if n == 1 {
 		return one
@@ -161,15 +177,42 @@ func plural(n int, one, many string) string {
 // share a reason, and which runs miss topics.
 func notes(lb *leaderboard.Leaderboard) []string {
 	var out []string
+	for _, n := range boardNotes(lb) {
+		out = append(out, n.text)
+	}
+	return out
+}
+
+// briefNotes are the notes that bear on what the abridged text table
+// shows (means, ranks, letters): not those on intervals, pairwise tests
+// or effect sizes, which only the details show.
+func briefNotes(lb *leaderboard.Leaderboard) []string {
+	var out []string
+	for _, n := range boardNotes(lb) {
+		if !n.detail {
+			out = append(out, n.text)
+		}
+	}
+	return out
+}
+
+type boardNote struct {
+	text string
+	// detail: the note is about a statistic only the details show.
+	detail bool
+}
+
+func boardNotes(lb *leaderboard.Leaderboard) []boardNote {
+	var out []boardNote
 	for _, r := range lb.Runs {
 		if len(r.Missing) > 0 {
-			out = append(out, fmt.Sprintf("run %s does not rank %d of the %d topics (%s); %s scored on an empty ranking",
-				r.Tag, len(r.Missing), len(lb.Topics), strings.Join(r.Missing, ", "), plural(len(r.Missing), "it is", "they are")))
+			out = append(out, boardNote{text: fmt.Sprintf("run %s does not rank %d of the %d topics (%s); %s scored on an empty ranking",
+				r.Tag, len(r.Missing), len(lb.Topics), strings.Join(r.Missing, ", "), plural(len(r.Missing), "it is", "they are"))})
 		}
 	}
 	single := len(lb.Runs) == 1
 	if single {
-		out = append(out, "a single run: no pairwise comparisons, Tukey HSD test or ES_HSD")
+		out = append(out, boardNote{text: "a single run: nothing to compare it with, so no pairwise comparisons, Tukey HSD test, letters or ES_HSD"})
 	}
 	for mi := range lb.Measures {
 		m := &lb.Measures[mi]
@@ -189,6 +232,9 @@ func notes(lb *leaderboard.Leaderboard) []string {
 				}
 			}
 			groups = append(groups, &group{what, reason, []string{subject}})
+		}
+		note := func(format string, args ...any) {
+			out = append(out, boardNote{text: fmt.Sprintf(format, args...)})
 		}
 		// Runs undefined on the same topics share a line.
 		var undefTopics []string
@@ -211,8 +257,8 @@ func notes(lb *leaderboard.Leaderboard) []string {
 		}
 		for _, key := range undefTopics {
 			rs := undefRuns[key]
-			out = append(out, fmt.Sprintf("%s: undefined on %s %s for %s %s; means and intervals use the other topics",
-				m.Name, plural(strings.Count(key, ",")+1, "topic", "topics"), key, plural(len(rs), "run", "runs"), strings.Join(rs, ", ")))
+			note("%s: undefined on %s %s for %s %s; means and intervals use the other topics",
+				m.Name, plural(strings.Count(key, ",")+1, "topic", "topics"), key, plural(len(rs), "run", "runs"), strings.Join(rs, ", "))
 		}
 		for d, rs := range m.Runs {
 			tag := lb.Runs[d].Tag
@@ -234,24 +280,152 @@ func notes(lb *leaderboard.Leaderboard) []string {
 			if len(g.subjects) > 3 {
 				subj = fmt.Sprintf("%d %s", len(g.subjects), plural(len(g.subjects), "case", "cases"))
 			}
-			out = append(out, fmt.Sprintf("%s: %s undefined (%s): %s", m.Name, g.what, subj, g.reason))
+			// A mean undefined on every topic is on the overview; the
+			// others are about intervals and tests.
+			out = append(out, boardNote{text: fmt.Sprintf("%s: %s undefined (%s): %s", m.Name, g.what, subj, g.reason), detail: g.what != "mean"})
 		}
 		if single {
 			continue
 		}
 		if m.HSD.Undefined != "" {
-			out = append(out, fmt.Sprintf("%s: Tukey HSD test undefined: %s", m.Name, m.HSD.Undefined))
+			note("%s: Tukey HSD test undefined, so no letters: %s", m.Name, m.HSD.Undefined)
 		} else if len(m.HSD.Dropped) > 0 {
-			out = append(out, fmt.Sprintf("%s: the Tukey HSD test, its letters and ES_HSD use the %d topics defined for every run (left out: %s)", m.Name, m.HSD.Topics, strings.Join(m.HSD.Dropped, ", ")))
+			note("%s: the Tukey HSD test, its letters and ES_HSD use the %d topics defined for every run (left out: %s)", m.Name, m.HSD.Topics, strings.Join(m.HSD.Dropped, ", "))
 		}
 		if m.HSD.LettersUndefined != "" && m.HSD.LettersUndefined != m.HSD.Undefined {
-			out = append(out, fmt.Sprintf("%s: letter display undefined: %s", m.Name, m.HSD.LettersUndefined))
+			note("%s: letter display undefined: %s", m.Name, m.HSD.LettersUndefined)
 		}
 		if m.HSD.ESUndefined != "" {
-			out = append(out, fmt.Sprintf("%s: ES_HSD undefined: %s", m.Name, m.HSD.ESUndefined))
+			out = append(out, boardNote{text: fmt.Sprintf("%s: ES_HSD undefined: %s", m.Name, m.HSD.ESUndefined), detail: true})
 		}
 	}
 	return out
+}
+
+// hasLetters reports whether any run of the board carries HSD letters.
+func hasLetters(lb *leaderboard.Leaderboard) bool {
+	for _, m := range lb.Measures {
+		for _, rs := range m.Runs {
+			if rs.Letters != "" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// maxFindingGroups is how many runs' significant pairs a measure's line
+// of hsdFindings names before it only counts the rest, and
+// maxFindingNames how many runs it names in one group (the last name
+// then counts the others).
+const (
+	maxFindingGroups = 3
+	maxFindingNames  = 6
+)
+
+// hsdFindings says in words what the Tukey HSD test separates, one line
+// per measure where it is defined: which runs are significantly worse
+// than which (the letters say the same, tersely). A measure whose test is
+// undefined has no line; the notes say why.
+func hsdFindings(lb *leaderboard.Leaderboard) []string {
+	var out []string
+	for mi := range lb.Measures {
+		m := &lb.Measures[mi]
+		if m.HSD.Undefined != "" || len(m.HSD.Means) != len(lb.Runs) {
+			continue
+		}
+		// worseThan[d]: the runs significantly better than run d, in
+		// leaderboard order; the orientation is by the means the test
+		// compared.
+		worseThan := make([][]string, len(lb.Runs))
+		pairs := 0
+		for _, p := range m.Pairs {
+			if !p.HSDSignificant {
+				continue
+			}
+			pairs++
+			better, worse := p.A, p.B
+			if m.Better(m.HSD.Means[p.B], m.HSD.Means[p.A]) {
+				better, worse = p.B, p.A
+			}
+			worseThan[worse] = append(worseThan[worse], lb.Runs[better].Tag)
+		}
+		if pairs == 0 {
+			out = append(out, fmt.Sprintf("%s: no two runs differ significantly", m.Name))
+			continue
+		}
+		var groups []string
+		named := 0
+		for d, better := range worseThan {
+			if len(better) == 0 || len(groups) == maxFindingGroups {
+				continue
+			}
+			if len(better) > maxFindingNames {
+				better = append(better[:maxFindingNames-1:maxFindingNames-1], fmt.Sprintf("%d other runs", len(better)-maxFindingNames+1))
+			}
+			groups = append(groups, lb.Runs[d].Tag+" is worse than "+andList(better))
+			named += len(worseThan[d])
+		}
+		line := m.Name + ": " + strings.Join(groups, "; ")
+		if named < pairs {
+			line += fmt.Sprintf("; %d more significant %s", pairs-named, plural(pairs-named, "pair", "pairs"))
+		}
+		if pairs < len(m.Pairs) {
+			line += "; no other pair differs significantly"
+		}
+		out = append(out, line)
+	}
+	return out
+}
+
+// andList joins words as a sentence does: "a", "a and b", "a, b and c".
+func andList(words []string) string {
+	if len(words) < 2 {
+		return strings.Join(words, "")
+	}
+	return strings.Join(words[:len(words)-1], ", ") + " and " + words[len(words)-1]
+}
+
+// textWidth is the width the text table wraps its prose to.
+const textWidth = 100
+
+// wrapText breaks s into lines of at most width runes at spaces (a word
+// longer than width stands alone on its line).
+func wrapText(s string, width int) []string {
+	var lines []string
+	var line strings.Builder
+	n := 0
+	for _, word := range strings.Fields(s) {
+		w := len([]rune(word))
+		if n > 0 && n+1+w > width {
+			lines = append(lines, line.String())
+			line.Reset()
+			n = 0
+		}
+		if n > 0 {
+			line.WriteByte(' ')
+			n++
+		}
+		line.WriteString(word)
+		n += w
+	}
+	if n > 0 {
+		lines = append(lines, line.String())
+	}
+	return lines
+}
+
+// writeWrapped writes s wrapped to textWidth, the first line after
+// prefix, the others indented as far.
+func writeWrapped(bw *bufio.Writer, prefix, s string) {
+	indent := strings.Repeat(" ", len([]rune(prefix)))
+	for i, l := range wrapText(s, textWidth-len(indent)) {
+		if i == 0 {
+			bw.WriteString(prefix + l + "\n")
+		} else {
+			bw.WriteString(indent + l + "\n")
+		}
+	}
 }
 
 // cellMean is a mean with its letters, for the overview table.
@@ -264,13 +438,21 @@ func cellMean(rs leaderboard.RunStats) string {
 }
 
 // WriteLeaderboardTable writes the leaderboard as text tables: the
-// overview (mean and Tukey HSD letters per measure), then per measure the
-// means with confidence intervals, the pairwise comparisons and the HSD
-// p-value matrix, then notes on undefined statistics.
+// overview (mean and Tukey HSD letters per measure), what the letters
+// separate in words, and the noise ceiling; with opt.Details then per
+// measure the means with confidence intervals, the pairwise comparisons
+// and the HSD p-value matrix; then notes on undefined statistics (without
+// opt.Details only those bearing on what is shown, and a line saying how
+// to see the rest).
 func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt LeaderboardOptions) error {
 	bw := bufio.NewWriter(w)
+	// The summary line is not wrapped: it names files, and scripts read it.
 	fmt.Fprintf(bw, "Leaderboard: %s\n", summary(lb))
-	fmt.Fprintf(bw, "%s\n", method(lb))
+	if opt.Details {
+		fmt.Fprintf(bw, "%s\n", method(lb))
+	} else {
+		writeWrapped(bw, "", briefMethod(lb))
+	}
 	if opt.Timestamp != "" {
 		fmt.Fprintf(bw, "generated %s\n", opt.Timestamp)
 	}
@@ -301,9 +483,30 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 	if err := t.Render(); err != nil {
 		return err
 	}
-	fmt.Fprintf(bw, "Letters: Tukey HSD compact letter display; runs sharing a letter are not significantly different at α = %s.\n", fmtAlpha(lb.Alpha))
-	if err := writeNoiseTable(bw, lb); err != nil {
+	if hasLetters(lb) {
+		fmt.Fprintf(bw, "Letters: runs sharing a letter are not significantly different (Tukey HSD, α = %s).\n", fmtAlpha(lb.Alpha))
+	}
+	if fs := hsdFindings(lb); len(fs) > 0 {
+		for _, f := range fs {
+			writeWrapped(bw, "- ", f)
+		}
+	}
+	if err := writeNoiseTable(bw, lb, opt.Details); err != nil {
 		return err
+	}
+	if !opt.Details {
+		if ns := briefNotes(lb); len(ns) > 0 {
+			bw.WriteString("\nNotes:\n")
+			for _, n := range ns {
+				writeWrapped(bw, "- ", n)
+			}
+		}
+		if len(lb.Runs) == 1 {
+			fmt.Fprintf(bw, "\nConfidence intervals of each measure: add --details.\n")
+		} else {
+			fmt.Fprintf(bw, "\nConfidence intervals, pairwise tests and Tukey HSD p-values of each measure: add --details.\n")
+		}
+		return bw.Flush()
 	}
 
 	for mi := range lb.Measures {

@@ -29,7 +29,27 @@ func noiseMeaning(lb *leaderboard.Leaderboard) string {
 		"k/n: of the run's n differences from the other runs, k keep their sign when every run is re-scored on the same re-drawn ground truths "+
 		"(the %s interval of the difference excludes 0): the noise alone does not produce them. "+
 		"The other differences could be noise. This is a check against the noise of the ground truth, not a significance test over topics.",
-		n.Draws, n.Model, n.Seed, lvl, lvl)
+		n.Draws, n.Model, n.Seed, lvl, lvl) + singleRunNoise(lb)
+}
+
+// noiseBrief is noiseMeaning in three sentences, for the abridged text
+// table.
+func noiseBrief(lb *leaderboard.Leaderboard) string {
+	n := lb.Noise
+	lvl := fmtLevel(n.Level)
+	return fmt.Sprintf("The ground truth is noisy: fine-tuning a model again with another seed changes its accuracy. "+
+		"The oracle (the models in the qrels' order), scored against %d ground truths re-drawn from the seed runs (%s noise model, seed %d), "+
+		"gets mean [%s interval]: the ceiling a perfect system can reach. "+
+		"k/n: of a run's n differences from the other runs, k keep their sign on the re-drawn truths (the %s interval of the difference excludes 0); the others could be noise.",
+		n.Draws, n.Model, n.Seed, lvl, lvl) + singleRunNoise(lb)
+}
+
+// singleRunNoise explains the rows a board of one run lacks.
+func singleRunNoise(lb *leaderboard.Leaderboard) string {
+	if len(lb.Runs) != 1 {
+		return ""
+	}
+	return " With a single run there is no difference to check: only the ceiling is shown."
 }
 
 func noiseCeilingCell(s noise.Summary) string {
@@ -58,18 +78,27 @@ func noiseRows(lb *leaderboard.Leaderboard) (rank []string, label []string, cell
 		cells = append(cells, row)
 	}
 	add("", OracleRowLabel, func(nm leaderboard.NoiseMeasure) string { return noiseCeilingCell(nm.Ceiling) })
+	if len(lb.Runs) == 1 {
+		return rank, label, cells // no other run: no k/n (singleRunNoise)
+	}
 	for d, r := range lb.Runs {
 		add(strconv.Itoa(r.Rank), r.Tag, func(nm leaderboard.NoiseMeasure) string { return noiseCountCell(nm, d) })
 	}
 	return rank, label, cells
 }
 
-// writeNoiseTable writes the section as text (nothing without lb.Noise).
-func writeNoiseTable(bw *bufio.Writer, lb *leaderboard.Leaderboard) error {
+// writeNoiseTable writes the section as text (nothing without lb.Noise),
+// its meaning in full with details, else in brief.
+func writeNoiseTable(bw *bufio.Writer, lb *leaderboard.Leaderboard, details bool) error {
 	if lb.Noise == nil {
 		return nil
 	}
-	fmt.Fprintf(bw, "\n== Noise ceiling ==\n%s\n", noiseMeaning(lb))
+	bw.WriteString("\n== Noise ceiling ==\n")
+	if details {
+		writeWrapped(bw, "", noiseMeaning(lb))
+	} else {
+		writeWrapped(bw, "", noiseBrief(lb))
+	}
 	header := []string{"rank", "run"}
 	for _, m := range lb.Measures {
 		header = append(header, m.Name)

@@ -14,6 +14,7 @@ import (
 	"gonum.org/v1/plot/palette"
 	"gonum.org/v1/plot/palette/brewer"
 	"gonum.org/v1/plot/plotter"
+	"gonum.org/v1/plot/text"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgsvg"
@@ -49,6 +50,9 @@ func newPlot(title string) *plot.Plot {
 	return p
 }
 
+// plotEdge is the blank margin around every plot.
+const plotEdge = vg.Length(3)
+
 // renderSVG draws p on a w × h SVG canvas and returns the <svg> element,
 // without the XML prologue (it is inlined into HTML). gonum/plot panics on
 // some degenerate inputs; that becomes an error.
@@ -59,7 +63,9 @@ func renderSVG(p *plot.Plot, w, h vg.Length, label string) (svg string, err erro
 		}
 	}()
 	c := vgsvg.NewWith(vgsvg.UseWH(w, h))
-	p.Draw(draw.New(c))
+	// A margin: text laid out flush with the edge by gonum's metrics may
+	// be cut by a browser whose glyphs are a hair larger.
+	p.Draw(draw.Crop(draw.New(c), plotEdge, -plotEdge, plotEdge, -plotEdge))
 	var buf bytes.Buffer
 	if _, err := c.WriteTo(&buf); err != nil {
 		return "", err
@@ -76,8 +82,9 @@ func attrEscape(s string) string {
 	return strings.NewReplacer(`&`, `&amp;`, `<`, `&lt;`, `>`, `&gt;`, `"`, `&quot;`).Replace(s)
 }
 
-// runTicks labels the y axis with the run tags, best run on top: run d of
-// k sits at y = k − 1 − d.
+// runTicks labels the y axis with the run tags in leaderboard order, rank
+// 1 on top (best by the sort measure, not necessarily by the plotted
+// one): run d of k sits at y = k − 1 − d.
 func runTicks(lb *leaderboard.Leaderboard) plot.ConstantTicks {
 	k := len(lb.Runs)
 	ticks := make(plot.ConstantTicks, k)
@@ -116,13 +123,14 @@ func newIntervalBars(lb *leaderboard.Leaderboard, m *leaderboard.Measure, offset
 
 // ciPlotSVG is the dot plot of one measure: each run's mean (black dot)
 // with its t (blue, above) and bootstrap (orange, below) confidence
-// intervals, best run on top. The legend is left to the page: gonum's
+// intervals, in leaderboard order. The legend is left to the page: gonum's
 // legend sits inside the plot area, over the data.
 func ciPlotSVG(lb *leaderboard.Leaderboard, m *leaderboard.Measure) (string, error) {
 	k := len(lb.Runs)
 	lvl := fmtLevel(lb.Level)
 	p := newPlot(fmt.Sprintf("%s: mean and %s confidence intervals", m.Name, lvl))
 	p.X.Label.Text = m.Name + " (" + direction(m) + ")"
+	clearTickLabels(p, false)
 	p.Y.Tick.Marker = runTicks(lb)
 	p.Y.Min, p.Y.Max = -0.6, float64(k)-0.4
 	p.Add(plotter.NewGrid())
@@ -144,10 +152,15 @@ func ciPlotSVG(lb *leaderboard.Leaderboard, m *leaderboard.Measure) (string, err
 		p.Add(bBars)
 	}
 	var means plotter.XYs
+	var xs []float64
 	for d, rs := range m.Runs {
 		if !math.IsNaN(rs.Mean) {
 			means = append(means, plotter.XY{X: rs.Mean, Y: float64(k - 1 - d)})
 		}
+		xs = append(xs, rs.Mean, rs.T.Lower, rs.T.Upper, rs.Bootstrap.Lower, rs.Bootstrap.Upper)
+	}
+	if lo, hi, ok := paddedRange(xs); ok {
+		p.X.Min, p.X.Max = lo, hi
 	}
 	if len(means) > 0 {
 		dots, err := plotter.NewScatter(means)
@@ -173,7 +186,7 @@ type colours []color.Color
 func (c colours) Colors() []color.Color { return c }
 
 // heatGrid is a score matrix as a gonum grid: column c is topic c, row r
-// is the run at leaderboard position k − 1 − r (best run on top).
+// is the run at leaderboard position k − 1 − r (rank 1 on top).
 type heatGrid struct {
 	scores [][]float64
 }
@@ -225,6 +238,7 @@ func heatmapSVG(lb *leaderboard.Leaderboard, m *leaderboard.Measure) (string, er
 	p.X.Tick.Label.Rotation = math.Pi / 2
 	p.X.Tick.Label.XAlign = draw.XRight
 	p.X.Tick.Label.YAlign = draw.YCenter
+	clearTickLabels(p, true)
 	p.X.Padding, p.Y.Padding = 0, 0
 
 	decimals := 2
@@ -269,6 +283,89 @@ func heatmapSVG(lb *leaderboard.Leaderboard, m *leaderboard.Measure) (string, er
 	return renderSVG(p, w, h, p.Title.Text)
 }
 
+// clearOfTicks is the text handler of the x axis' tick labels. gonum/plot
+// lays a label out flush against its tick mark: a browser's text box, a
+// hair taller than gonum's metrics, reaches into the mark, and a label
+// turned a quarter turn (the heat map's topics, right-aligned to read
+// upwards) ends a font descent inside it, its last glyph crossed by the
+// mark. The handler makes each label gap longer (turned: along the text)
+// or deeper (not turned), so that the axis reserves the room, and draws it
+// that much further from the axis.
+type clearOfTicks struct {
+	text.Handler
+	gap    vg.Length
+	turned bool
+}
+
+func (h clearOfTicks) Box(txt string, fnt font.Font) (width, height, depth vg.Length) {
+	width, height, depth = h.Handler.Box(txt, fnt)
+	if h.turned {
+		return width + h.gap, height, depth
+	}
+	// A deeper box moves a top-aligned label down: Draw aligns on it.
+	return width, height, depth + h.gap
+}
+
+func (h clearOfTicks) Draw(c vg.Canvas, txt string, sty text.Style, pt vg.Point) {
+	if h.turned {
+		// Back along the text's direction: down, for a quarter turn.
+		sin, cos := math.Sincos(sty.Rotation)
+		pt = vg.Point{X: pt.X - h.gap*vg.Length(cos), Y: pt.Y - h.gap*vg.Length(sin)}
+	}
+	h.Handler.Draw(c, txt, sty, pt)
+}
+
+// clearTickLabels gives the x axis' tick labels of a plot a clearOfTicks
+// handler.
+func clearTickLabels(p *plot.Plot, turned bool) {
+	gap := vg.Points(2)
+	if turned {
+		gap += p.X.Tick.Label.FontExtents().Descent
+	}
+	p.X.Tick.Label.Handler = clearOfTicks{Handler: p.X.Tick.Label.Handler, gap: gap, turned: turned}
+}
+
+// trimmedTicks drops the trailing zeros of a ticker's decimal labels:
+// 25 and 0.5, not 25.00 and 0.50.
+type trimmedTicks struct{ plot.Ticker }
+
+func (t trimmedTicks) Ticks(lo, hi float64) []plot.Tick {
+	ticks := t.Ticker.Ticks(lo, hi)
+	for i, tk := range ticks {
+		if strings.Contains(tk.Label, ".") && !strings.ContainsAny(tk.Label, "eE") {
+			ticks[i].Label = strings.TrimSuffix(strings.TrimRight(tk.Label, "0"), ".")
+		}
+	}
+	return ticks
+}
+
+// plotMargin is the share of the data's span left free on either side of
+// an axis, so that no point or interval end sits on the plot's edge.
+const plotMargin = 0.05
+
+// paddedRange is the range of the finite values of vs widened by
+// plotMargin of its span on either side (a single value gets ±5 % of
+// itself, or ±0.5 when it is 0); ok is false when no value is finite.
+func paddedRange(vs []float64) (lo, hi float64, ok bool) {
+	lo, hi = math.Inf(1), math.Inf(-1)
+	for _, v := range vs {
+		if !math.IsNaN(v) && !math.IsInf(v, 0) {
+			lo, hi = math.Min(lo, v), math.Max(hi, v)
+		}
+	}
+	if lo > hi {
+		return 0, 0, false
+	}
+	pad := (hi - lo) * plotMargin
+	if pad == 0 {
+		pad = math.Abs(lo) * plotMargin
+		if pad == 0 {
+			pad = 0.5
+		}
+	}
+	return lo - pad, hi + pad, true
+}
+
 // luminance is the relative luminance of c (ITU-R BT.709 weights on the
 // gamma-encoded channels, enough to pick black or white text).
 func luminance(c color.Color) float64 {
@@ -282,12 +379,23 @@ func scatterSVG(run string, st leaderboard.ScatterTopic) (string, error) {
 	p := newPlot(st.Topic)
 	p.X.Label.Text = "score of " + run
 	p.Y.Label.Text = "true value"
+	clearTickLabels(p, false)
 	p.Add(plotter.NewGrid())
 	if len(st.Points) > 0 {
 		xys := make(plotter.XYs, len(st.Points))
+		xs, ys := make([]float64, len(st.Points)), make([]float64, len(st.Points))
 		for i, pt := range st.Points {
 			xys[i] = plotter.XY{X: pt.Score, Y: pt.Truth}
+			xs[i], ys[i] = pt.Score, pt.Truth
 		}
+		if lo, hi, ok := paddedRange(xs); ok {
+			p.X.Min, p.X.Max = lo, hi
+		}
+		if lo, hi, ok := paddedRange(ys); ok {
+			p.Y.Min, p.Y.Max = lo, hi
+		}
+		// The padded range can make the default ticker print 25.00.
+		p.X.Tick.Marker, p.Y.Tick.Marker = trimmedTicks{p.X.Tick.Marker}, trimmedTicks{p.Y.Tick.Marker}
 		s, err := plotter.NewScatter(xys)
 		if err != nil {
 			return "", err
