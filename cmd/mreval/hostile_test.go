@@ -54,9 +54,7 @@ const (
 // knownBroken lists the cases that still fail on main, with the symptom
 // seen; each entry is deleted by the fix that makes its case pass (the
 // harness fails a listed case that passes, so that the list cannot go stale).
-var knownBroken = map[string]string{
-	"run-cr-only-line-ends": "trecfmt: CR-only file is one line; eval takes its first 6 fields and silently ignores the rest (exit 0)",
-}
+var knownBroken = map[string]string{}
 
 // hostileCase is one hostile invocation of mreval.
 type hostileCase struct {

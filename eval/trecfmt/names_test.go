@@ -67,3 +67,18 @@ func TestOpenRefusesDevices(t *testing.T) {
 	_, err := Open("/dev/zero", DefaultLimits)
 	assert.EqualError(t, err, "/dev/zero: is a device, not a file (give - to read standard input)")
 }
+
+// Fields after the run tag are ignored; a file with CR-only line ends would
+// then be one line whose ignored fields are the rest of the run. Refused.
+func TestRunWithCROnlyLineEnds(t *testing.T) {
+	src, err := NewSource("run.txt", io.NopCloser(strings.NewReader("q1 Q0 d1 1 0.9 tag\rq1 Q0 d2 2 0.8 tag\r")), DefaultLimits)
+	require.NoError(t, err)
+	_, err = ReadRun(src, DefaultLimits)
+	assert.EqualError(t, err, "run.txt:1:19: carriage return inside a line (old Mac line ends? save the file with LF or CRLF line ends)")
+
+	src, err = NewSource("run.txt", io.NopCloser(strings.NewReader("q1 Q0 d1 1 0.9 tag extra\r\nq1 Q0 d2 2 0.8 tag\r\n")), DefaultLimits)
+	require.NoError(t, err)
+	run, err := ReadRun(src, DefaultLimits)
+	require.NoError(t, err, "CRLF line ends with an extra field are fine")
+	assert.Len(t, run.ByID["q1"].Entries, 2)
+}

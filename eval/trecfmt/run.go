@@ -66,9 +66,19 @@ func CheckRunLine(s *Scanner) (l RunLine, rankOK, scoreOK bool, problems []*Erro
 }
 
 func checkFieldCount(s *Scanner, exact bool) *Error {
-	if n := len(s.Fields()); n < 6 || n > 6 && exact {
+	n := len(s.Fields())
+	if n < 6 || n > 6 && exact {
 		return errorf(s.Name, s.Line(), 0, "fields",
 			"expected 6 fields (topic Q0 docno rank score tag), found %d", n)
+	}
+	// Fields after the tag are ignored, which must not swallow further
+	// lines: a file with CR-only line ends is one line whose "extra
+	// fields" are every run line after the first.
+	if n > 6 {
+		if i := bytes.IndexByte(s.Bytes(), '\r'); i >= 0 {
+			return errorf(s.Name, s.Line(), i+1, "cr",
+				"carriage return inside a line (old Mac line ends? save the file with LF or CRLF line ends)")
+		}
 	}
 	return nil
 }
