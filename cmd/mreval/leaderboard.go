@@ -65,6 +65,7 @@ Same inputs and --seed give byte-identical output.`,
 			&cli.StringFlag{Name: "scatter-run", Usage: "html: run whose scores are plotted against the true values (default: the top run)"},
 			&cli.BoolFlag{Name: "timestamp", Usage: "print the time the report was made (output then differs between calls)"},
 			&cli.BoolFlag{Name: "describe", Usage: "show each run's team and system description (shown anyway when some run has one)"},
+			&cli.BoolFlag{Name: "details", Usage: "table: also per measure the confidence intervals, pairwise tests and Tukey HSD p-values (the other formats always have them)"},
 			runNameFlag,
 			leaderboardNoiseFlag, leaderboardNoNoiseFlag, leaderboardNoiseDrawsFlag,
 		}, append(constraintFlags(), listFlags()...)...)),
@@ -93,6 +94,9 @@ func leaderboardAction(c *cli.Context) error {
 	}
 	if c.IsSet("scatter-run") && format != "html" {
 		return usagef("--scatter-run applies to --format html only")
+	}
+	if c.Bool("details") && format != "table" {
+		return usagef("--details applies to --format table only (the %s format always holds every detail)", format)
 	}
 	specs := c.StringSlice("m")
 	if len(specs) == 0 {
@@ -196,7 +200,7 @@ func leaderboardAction(c *cli.Context) error {
 		lb.Scatter = leaderboard.NewScatter(in.qrels, in.runs[scatterRun], lb.Topics)
 	}
 
-	opt := report.LeaderboardOptions{Describe: c.Bool("describe")}
+	opt := report.LeaderboardOptions{Describe: c.Bool("describe"), Details: c.Bool("details")}
 	if c.Bool("timestamp") {
 		opt.Timestamp = time.Now().UTC().Format(time.RFC3339)
 	}
