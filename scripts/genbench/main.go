@@ -58,8 +58,9 @@ func main() {
 	}
 }
 
-func write(dir string, topics, models, judged int, seed uint64) error {
-	rng := rand.New(rand.NewPCG(seed, 0x6d726576616c))
+// writeBench creates dir and its bench.qrels and bench.run, lets fill write
+// them and flushes both.
+func writeBench(dir string, fill func(qrels, run *bufio.Writer)) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
@@ -74,34 +75,41 @@ func write(dir string, topics, models, judged int, seed uint64) error {
 	}
 	defer r.Close()
 	qw, rw := bufio.NewWriter(q), bufio.NewWriter(r)
-	names := make([]string, models)
-	for m := range names {
-		names[m] = fmt.Sprintf("org%d/model-%04d", m%97, m)
-	}
-	var line []byte
-	for t := 0; t < topics; t++ {
-		topic := fmt.Sprintf("topic%03d", t)
-		for _, m := range rng.Perm(models)[:judged] {
-			// Integer levels 0-4 keep the file valid for trec_eval, which
-			// reads relevance with atol.
-			fmt.Fprintf(qw, "%s 0 %s %d\n", topic, names[m], rng.IntN(5))
-		}
-		for rank, m := range rng.Perm(models) {
-			line = append(line[:0], topic...)
-			line = append(line, " Q0 "...)
-			line = append(line, names[m]...)
-			line = append(line, ' ')
-			line = strconv.AppendInt(line, int64(rank+1), 10)
-			line = append(line, ' ')
-			line = strconv.AppendFloat(line, float64(models-rank)+rng.Float64(), 'f', 6, 64)
-			line = append(line, " bench\n"...)
-			rw.Write(line)
-		}
-	}
+	fill(qw, rw)
 	if err := qw.Flush(); err != nil {
 		return err
 	}
 	return rw.Flush()
+}
+
+func write(dir string, topics, models, judged int, seed uint64) error {
+	rng := rand.New(rand.NewPCG(seed, 0x6d726576616c))
+	return writeBench(dir, func(qw, rw *bufio.Writer) {
+		names := make([]string, models)
+		for m := range names {
+			names[m] = fmt.Sprintf("org%d/model-%04d", m%97, m)
+		}
+		var line []byte
+		for t := 0; t < topics; t++ {
+			topic := fmt.Sprintf("topic%03d", t)
+			for _, m := range rng.Perm(models)[:judged] {
+				// Integer levels 0-4 keep the file valid for trec_eval, which
+				// reads relevance with atol.
+				fmt.Fprintf(qw, "%s 0 %s %d\n", topic, names[m], rng.IntN(5))
+			}
+			for rank, m := range rng.Perm(models) {
+				line = append(line[:0], topic...)
+				line = append(line, " Q0 "...)
+				line = append(line, names[m]...)
+				line = append(line, ' ')
+				line = strconv.AppendInt(line, int64(rank+1), 10)
+				line = append(line, ' ')
+				line = strconv.AppendFloat(line, float64(models-rank)+rng.Float64(), 'f', 6, 64)
+				line = append(line, " bench\n"...)
+				rw.Write(line)
+			}
+		}
+	})
 }
 
 // The size of MS MARCO's passage collection and the range of its dev
@@ -113,94 +121,62 @@ const (
 
 func writeMSMARCO(dir string, topics, depth int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 0x6d736d6172636f))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	q, err := os.Create(filepath.Join(dir, "bench.qrels"))
-	if err != nil {
-		return err
-	}
-	defer q.Close()
-	r, err := os.Create(filepath.Join(dir, "bench.run"))
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	qw, rw := bufio.NewWriter(q), bufio.NewWriter(r)
-	qids := map[int]bool{}
-	var line []byte
-	for len(qids) < topics {
-		qid := rng.IntN(msmarcoMaxQid)
-		if qids[qid] {
-			continue
-		}
-		qids[qid] = true
-		// Distinct passages: a docno twice in a topic is an error for
-		// both trec_eval and mreval.
-		seen := make(map[int]bool, depth)
-		docs := make([]int, 0, depth)
-		for len(docs) < depth {
-			if d := rng.IntN(msmarcoPassages); !seen[d] {
-				seen[d] = true
-				docs = append(docs, d)
-			}
-		}
-		relevant := []int{docs[rng.IntN(depth)]}
-		if rng.IntN(5) == 0 { // 20 %: the relevant passage was not retrieved
-			relevant[0] = rng.IntN(msmarcoPassages)
-		}
-		if rng.IntN(15) == 0 {
-			relevant = append(relevant, rng.IntN(msmarcoPassages))
-		}
-		for i, d := range relevant {
-			if i > 0 && d == relevant[0] {
+	return writeBench(dir, func(qw, rw *bufio.Writer) {
+		qids := map[int]bool{}
+		var line []byte
+		for len(qids) < topics {
+			qid := rng.IntN(msmarcoMaxQid)
+			if qids[qid] {
 				continue
 			}
-			fmt.Fprintf(qw, "%d 0 %d 1\n", qid, d)
+			qids[qid] = true
+			// Distinct passages: a docno twice in a topic is an error for
+			// both trec_eval and mreval.
+			seen := make(map[int]bool, depth)
+			docs := make([]int, 0, depth)
+			for len(docs) < depth {
+				if d := rng.IntN(msmarcoPassages); !seen[d] {
+					seen[d] = true
+					docs = append(docs, d)
+				}
+			}
+			relevant := []int{docs[rng.IntN(depth)]}
+			if rng.IntN(5) == 0 { // 20 %: the relevant passage was not retrieved
+				relevant[0] = rng.IntN(msmarcoPassages)
+			}
+			if rng.IntN(15) == 0 {
+				relevant = append(relevant, rng.IntN(msmarcoPassages))
+			}
+			for i, d := range relevant {
+				if i > 0 && d == relevant[0] {
+					continue
+				}
+				fmt.Fprintf(qw, "%d 0 %d 1\n", qid, d)
+			}
+			score := 30 + 10*rng.Float64()
+			for rank, d := range docs {
+				line = strconv.AppendInt(line[:0], int64(qid), 10)
+				line = append(line, " Q0 "...)
+				line = strconv.AppendInt(line, int64(d), 10)
+				line = append(line, ' ')
+				line = strconv.AppendInt(line, int64(rank+1), 10)
+				line = append(line, ' ')
+				line = strconv.AppendFloat(line, score, 'f', 6, 64)
+				line = append(line, " Anserini-BM25\n"...)
+				rw.Write(line)
+				score -= 0.02 * rng.Float64()
+			}
 		}
-		score := 30 + 10*rng.Float64()
-		for rank, d := range docs {
-			line = strconv.AppendInt(line[:0], int64(qid), 10)
-			line = append(line, " Q0 "...)
-			line = strconv.AppendInt(line, int64(d), 10)
-			line = append(line, ' ')
-			line = strconv.AppendInt(line, int64(rank+1), 10)
-			line = append(line, ' ')
-			line = strconv.AppendFloat(line, score, 'f', 6, 64)
-			line = append(line, " Anserini-BM25\n"...)
-			rw.Write(line)
-			score -= 0.02 * rng.Float64()
-		}
-	}
-	if err := qw.Flush(); err != nil {
-		return err
-	}
-	return rw.Flush()
+	})
 }
 
 func writeTau(dir string, models int, seed uint64) error {
 	rng := rand.New(rand.NewPCG(seed, 0x746175))
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return err
-	}
-	q, err := os.Create(filepath.Join(dir, "bench.qrels"))
-	if err != nil {
-		return err
-	}
-	defer q.Close()
-	r, err := os.Create(filepath.Join(dir, "bench.run"))
-	if err != nil {
-		return err
-	}
-	defer r.Close()
-	qw, rw := bufio.NewWriter(q), bufio.NewWriter(r)
-	for m := range models {
-		accuracy := 50 + 50*rng.Float64()
-		fmt.Fprintf(qw, "t1 0 model-%07d %.2f\n", m, accuracy)
-		fmt.Fprintf(rw, "t1 Q0 model-%07d %d %.6f bench\n", m, m+1, accuracy+10*rng.NormFloat64())
-	}
-	if err := qw.Flush(); err != nil {
-		return err
-	}
-	return rw.Flush()
+	return writeBench(dir, func(qw, rw *bufio.Writer) {
+		for m := range models {
+			accuracy := 50 + 50*rng.Float64()
+			fmt.Fprintf(qw, "t1 0 model-%07d %.2f\n", m, accuracy)
+			fmt.Fprintf(rw, "t1 Q0 model-%07d %d %.6f bench\n", m, m+1, accuracy+10*rng.NormFloat64())
+		}
+	})
 }
