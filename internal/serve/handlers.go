@@ -448,27 +448,41 @@ func (s *Server) mayViewBoard(r *http.Request, p *Phase) bool {
 	return sess != nil
 }
 
-func (s *Server) handleAPIBoard(w http.ResponseWriter, r *http.Request) {
-	p := s.boardPhase(w, r)
+// viewBoard serves what both board views share: it picks the phase, checks
+// that the client may see its board (howToSignIn ends the refusal) and
+// builds the board in format, or the submission counts shown in its place
+// (counts non-nil). ok is false when it has already answered.
+func (s *Server) viewBoard(w http.ResponseWriter, r *http.Request, format, howToSignIn string) (p *Phase, board []byte, counts *Counts, ok bool) {
+	p = s.boardPhase(w, r)
 	if p == nil {
-		return
+		return nil, nil, nil, false
 	}
 	info(r).phase = p.Name
 	if !s.mayViewBoard(r, p) {
-		s.unauthorized(w, r, fmt.Sprintf("the leaderboard of phase %q is for participants: send a token", p.Name))
-		return
+		s.unauthorized(w, r, fmt.Sprintf("the leaderboard of phase %q is for participants: %s", p.Name, howToSignIn))
+		return nil, nil, nil, false
 	}
-	data, nb, err := s.board(r.Context(), p, "json", false)
+	board, nb, err := s.board(r.Context(), p, format, false)
 	if err != nil {
 		s.fail(w, r, "building the leaderboard", err)
-		return
+		return nil, nil, nil, false
 	}
 	if nb != nil {
-		c, err := s.counts(p, nb.scores, nb.note)
+		counts, err = s.counts(p, nb.scores, nb.note)
 		if err != nil {
 			s.fail(w, r, "counting submissions", err)
-			return
+			return nil, nil, nil, false
 		}
+	}
+	return p, board, counts, true
+}
+
+func (s *Server) handleAPIBoard(w http.ResponseWriter, r *http.Request) {
+	_, data, c, ok := s.viewBoard(w, r, "json", "send a token")
+	if !ok {
+		return
+	}
+	if c != nil {
 		writeJSON(w, http.StatusOK, c)
 		return
 	}
@@ -478,26 +492,11 @@ func (s *Server) handleAPIBoard(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleBoardPage(w http.ResponseWriter, r *http.Request) {
-	p := s.boardPhase(w, r)
-	if p == nil {
+	p, data, c, ok := s.viewBoard(w, r, "html", "sign in first")
+	if !ok {
 		return
 	}
-	info(r).phase = p.Name
-	if !s.mayViewBoard(r, p) {
-		s.unauthorized(w, r, fmt.Sprintf("the leaderboard of phase %q is for participants: sign in first", p.Name))
-		return
-	}
-	data, nb, err := s.board(r.Context(), p, "html", false)
-	if err != nil {
-		s.fail(w, r, "building the leaderboard", err)
-		return
-	}
-	if nb != nil {
-		c, err := s.counts(p, nb.scores, nb.note)
-		if err != nil {
-			s.fail(w, r, "counting submissions", err)
-			return
-		}
+	if c != nil {
 		_, sess := s.session(r)
 		d := s.basePage(w, r, sess, "Leaderboard: "+p.DisplayName())
 		d.Counts, d.Phase = c, p
