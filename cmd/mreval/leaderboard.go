@@ -129,7 +129,7 @@ func leaderboardAction(c *cli.Context) error {
 		return usagef("--resamples and --permutations must be at most %d", maxResamples)
 	}
 
-	bars := progress.New(c.App.ErrWriter)
+	bars := newProgress(c)
 	defer bars.Finish()
 	in, err := leaderboardInput(c, bars)
 	if err != nil {

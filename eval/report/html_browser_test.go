@@ -19,6 +19,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval/report"
+	"github.com/ntcir-pmr/mreval/internal/browsertest"
 )
 
 // The HTML report is tested in a real headless browser (Debian's chromium
@@ -57,17 +58,7 @@ func defaultBoardPage(t *testing.T) string {
 // chromiumPath finds Debian's chromium (or another Chromium build).
 func chromiumPath(t *testing.T) string {
 	t.Helper()
-	for _, name := range []string{"chromium", "chromium-browser", "google-chrome", "google-chrome-stable"} {
-		if p, err := exec.LookPath(name); err == nil {
-			return p
-		}
-	}
-	msg := "chromium not found in PATH: the HTML report cannot be tested in a headless browser (install it with `apt-get install -y chromium`)"
-	if os.Getenv("CI") == "true" {
-		t.Fatal(msg + "; CI=true requires it")
-	}
-	t.Skip(msg)
-	return ""
+	return browsertest.Chromium(t, "the HTML report")
 }
 
 func TestHTMLInBrowser(t *testing.T) {
