@@ -156,22 +156,11 @@ func (s *Store) migrate2(f *storeFS, m *manifest) ([]string, error) {
 
 // RunNamePattern returns the store's run name pattern ("" = none).
 func RunNamePattern(dir string) (string, error) {
-	s, err := openExisting(dir)
+	f, m, err := readCommitted(dir)
 	if err != nil {
 		return "", err
 	}
-	f, err := openStoreFS(s.Dir)
-	if err != nil {
-		return "", err
-	}
-	defer f.close()
-	m, err := readManifest(f)
-	if err != nil {
-		return "", err
-	}
-	if m.format != Format {
-		return "", oldFormatError(dir, m.format)
-	}
+	f.close()
 	return m.header.RunName, nil
 }
 

@@ -7,21 +7,10 @@ package intake
 // serve) counts a team's submissions per day from it and lists a team's
 // history with checksums.
 func History(dir string) ([]Entry, error) {
-	s, err := openExisting(dir)
+	f, m, err := readCommitted(dir)
 	if err != nil {
 		return nil, err
 	}
-	f, err := openStoreFS(s.Dir)
-	if err != nil {
-		return nil, err
-	}
-	defer f.close()
-	m, err := readManifest(f)
-	if err != nil {
-		return nil, err
-	}
-	if m.format != Format {
-		return nil, oldFormatError(dir, m.format)
-	}
+	f.close()
 	return m.entries, nil
 }

@@ -86,6 +86,40 @@ func openExisting(dir string) (*Store, error) {
 	return &Store{Dir: abs}, nil
 }
 
+// openExistingFS opens a store that must exist already and its files.
+func openExistingFS(dir string) (*Store, *storeFS, error) {
+	s, err := openExisting(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := openStoreFS(s.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	return s, f, nil
+}
+
+// readCommitted opens the store at dir, which must exist already, and reads
+// its manifest without taking the lock: the manifest is replaced
+// atomically, so what it reads is a committed state even during an intake.
+// A manifest of an older format is an error saying to repair it. The
+// caller closes f.
+func readCommitted(dir string) (f *storeFS, m *manifest, err error) {
+	_, f, err = openExistingFS(dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	if m, err = readManifest(f); err != nil {
+		f.close()
+		return nil, nil, err
+	}
+	if m.format != Format {
+		f.close()
+		return nil, nil, oldFormatError(dir, m.format)
+	}
+	return f, m, nil
+}
+
 // testHook, when set by a test, is called at each step of a submission so
 // that a crash can be simulated between any two of them, or another intake
 // run while this one waits.

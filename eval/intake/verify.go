@@ -48,22 +48,11 @@ type StoredRun struct {
 // place before it names them, so a listing is always of a committed state,
 // even during an intake.
 func ListRuns(dir string) ([]StoredRun, error) {
-	s, err := openExisting(dir)
-	if err != nil {
-		return nil, err
-	}
-	f, err := openStoreFS(s.Dir)
+	f, m, err := readCommitted(dir)
 	if err != nil {
 		return nil, err
 	}
 	defer f.close()
-	m, err := readManifest(f)
-	if err != nil {
-		return nil, err
-	}
-	if m.format != Format {
-		return nil, oldFormatError(dir, m.format)
-	}
 	runs := make([]StoredRun, 0, len(m.latest))
 	for _, i := range m.latest {
 		e := &m.entries[i]
@@ -72,7 +61,7 @@ func ListRuns(dir string) ([]StoredRun, error) {
 			Path: f.abs(e.Normalised.Path), Original: f.abs(e.Original.Path),
 			SHA256: e.Normalised.SHA256, Size: e.Normalised.Size, Submitted: e.Time,
 			Description: e.Description, Name: e.Name,
-			dir: s.Dir, rel: e.Normalised.Path,
+			dir: f.dir, rel: e.Normalised.Path,
 		})
 	}
 	slices.SortFunc(runs, func(a, b StoredRun) int {
@@ -165,11 +154,7 @@ const (
 // otherwise it changes nothing, and refuses a format-1 store with an error
 // saying to repair it.
 func Verify(dir string, repair bool) (*Verification, error) {
-	s, err := openExisting(dir)
-	if err != nil {
-		return nil, err
-	}
-	f, err := openStoreFS(s.Dir)
+	s, f, err := openExistingFS(dir)
 	if err != nil {
 		return nil, err
 	}
