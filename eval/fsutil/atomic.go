@@ -75,36 +75,33 @@ func WriteFileNew(path string, perm os.FileMode, fill func(w io.Writer) error) e
 // is made in name's directory and linked to name. Like every os.Root
 // method it cannot reach outside root, whatever symbolic links the
 // directories on the way hold.
-func CreateIn(root *os.Root, name string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
-	dir := filepath.Dir(name)
-	tmpName, tmp, err := createTempIn(root, dir, "."+filepath.Base(name)+".tmp-")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			tmp.Close()
-			root.Remove(tmpName)
+func CreateIn(root *os.Root, name string, perm os.FileMode, fill func(w io.Writer) error) error {
+	return writeViaTemp(root, name, perm, fill, func(tmpName string) error {
+		if err := linkNoReplace(root, tmpName, name); err != nil {
+			return err
 		}
-	}()
-	if err = fillFile(tmp, perm, fill); err != nil {
-		return err
-	}
-	if err = linkNoReplace(root, tmpName, name); err != nil {
-		return err
-	}
-	// From here name holds the complete file; a temporary name that cannot
-	// be removed is only clutter, but the caller must hear of it.
-	if rerr := root.Remove(tmpName); rerr != nil {
-		return fmt.Errorf("%s is complete, but its temporary name %s could not be removed: %w", name, tmpName, rerr)
-	}
-	return SyncDirIn(root, dir)
+		// From here name holds the complete file; a temporary name that
+		// cannot be removed is only clutter, but the caller must hear of it.
+		if rerr := root.Remove(tmpName); rerr != nil {
+			return fmt.Errorf("%s is complete, but its temporary name %s could not be removed: %w", name, tmpName, rerr)
+		}
+		return nil
+	})
 }
 
 // ReplaceIn is WriteFile for name relative to root: the one kind of write
 // that replaces a file, for files that are meant to be rewritten whole (a
 // manifest renamed over its previous version is a commit).
-func ReplaceIn(root *os.Root, name string, perm os.FileMode, fill func(w io.Writer) error) (err error) {
+func ReplaceIn(root *os.Root, name string, perm os.FileMode, fill func(w io.Writer) error) error {
+	return writeViaTemp(root, name, perm, fill, func(tmpName string) error {
+		return root.Rename(tmpName, name)
+	})
+}
+
+// writeViaTemp fills a new temporary file in name's directory, lets
+// putInPlace make it name, and fsyncs the directory. On any error the
+// temporary file is removed.
+func writeViaTemp(root *os.Root, name string, perm os.FileMode, fill func(w io.Writer) error, putInPlace func(tmpName string) error) (err error) {
 	dir := filepath.Dir(name)
 	tmpName, tmp, err := createTempIn(root, dir, "."+filepath.Base(name)+".tmp-")
 	if err != nil {
@@ -119,7 +116,7 @@ func ReplaceIn(root *os.Root, name string, perm os.FileMode, fill func(w io.Writ
 	if err = fillFile(tmp, perm, fill); err != nil {
 		return err
 	}
-	if err = root.Rename(tmpName, name); err != nil {
+	if err = putInPlace(tmpName); err != nil {
 		return err
 	}
 	return SyncDirIn(root, dir)
