@@ -70,18 +70,24 @@ func noArgs(c *cli.Context) error {
 	return nil
 }
 
-func collectionBuild(c *cli.Context) error {
-	if err := noArgs(c); err != nil {
-		return err
+// buildInWorkingRoot runs build (ship.BuildReporting or CheckReporting)
+// in the working root behind a progress bar labelled task, which is gone
+// when it returns.
+func buildInWorkingRoot[T any](c *cli.Context, task string, build func(root string, report func(done, total int)) (T, error)) (root string, out T, err error) {
+	if err = noArgs(c); err != nil {
+		return "", out, err
 	}
-	root, err := workingRoot(c)
-	if err != nil {
-		return err
+	if root, err = workingRoot(c); err != nil {
+		return "", out, err
 	}
 	bars := newProgress(c)
 	defer bars.Finish()
-	out, err := ship.BuildReporting(root, bars.Callback("building the collections"))
-	bars.Finish()
+	out, err = build(root, bars.Callback(task))
+	return root, out, err
+}
+
+func collectionBuild(c *cli.Context) error {
+	root, out, err := buildInWorkingRoot(c, "building the collections", ship.BuildReporting)
 	if err != nil {
 		return err
 	}
@@ -101,17 +107,7 @@ func collectionBuild(c *cli.Context) error {
 }
 
 func collectionCheck(c *cli.Context) error {
-	if err := noArgs(c); err != nil {
-		return err
-	}
-	root, err := workingRoot(c)
-	if err != nil {
-		return err
-	}
-	bars := newProgress(c)
-	defer bars.Finish()
-	probs, err := ship.CheckReporting(root, bars.Callback("rebuilding the collections"))
-	bars.Finish()
+	_, probs, err := buildInWorkingRoot(c, "rebuilding the collections", ship.CheckReporting)
 	if err != nil {
 		return err
 	}
