@@ -84,16 +84,33 @@ func subtaskBRunFlags(c *cli.Context, names ...string) (out, tag string, err err
 	return out, tag, nil
 }
 
-func baselineEmbedSimAction(c *cli.Context) error {
-	out, tag, err := subtaskBRunFlags(c, "topic-emb", "lora-emb")
+// subtaskBInput is what every Subtask B baseline starts from.
+type subtaskBInput struct {
+	out, tag string
+	topics   *subtaskb.Topics
+	pool     *subtaskb.Pool
+}
+
+// readSubtaskBInput checks the flags every Subtask B baseline shares (names
+// are the further required ones) and reads --topics and --pool.
+func readSubtaskBInput(c *cli.Context, names ...string) (*subtaskBInput, error) {
+	out, tag, err := subtaskBRunFlags(c, names...)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	topics, err := subtaskb.ReadTopicsFile(c.String("topics"), trecfmt.DefaultLimits)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	pool, err := subtaskb.ReadPoolFile(c.String("pool"), trecfmt.DefaultLimits)
+	if err != nil {
+		return nil, err
+	}
+	return &subtaskBInput{out: out, tag: tag, topics: topics, pool: pool}, nil
+}
+
+func baselineEmbedSimAction(c *cli.Context) error {
+	in, err := readSubtaskBInput(c, "topic-emb", "lora-emb")
 	if err != nil {
 		return err
 	}
@@ -105,11 +122,11 @@ func baselineEmbedSimAction(c *cli.Context) error {
 	if err != nil {
 		return err
 	}
-	run, err := stylematch.EmbedSim(topics.IDs(), pool.IDs(), te, le, c.Int("depth"), tag)
+	run, err := stylematch.EmbedSim(in.topics.IDs(), in.pool.IDs(), te, le, c.Int("depth"), in.tag)
 	if err != nil {
 		return err
 	}
-	return writeRunOutput(c, out, run, "the embed-sim run", c.String("topics"), c.String("pool"),
+	return writeRunOutput(c, in.out, run, "the embed-sim run", c.String("topics"), c.String("pool"),
 		c.String("topic-emb"), idsPath(c.String("topic-emb"), c.String("topic-ids")),
 		c.String("lora-emb"), idsPath(c.String("lora-emb"), c.String("lora-ids")))
 }
@@ -123,27 +140,19 @@ func idsPath(npy, given string) string {
 }
 
 func baselineTagMatchAction(c *cli.Context) error {
-	out, tag, err := subtaskBRunFlags(c)
-	if err != nil {
-		return err
-	}
-	topics, err := subtaskb.ReadTopicsFile(c.String("topics"), trecfmt.DefaultLimits)
-	if err != nil {
-		return err
-	}
-	pool, err := subtaskb.ReadPoolFile(c.String("pool"), trecfmt.DefaultLimits)
+	in, err := readSubtaskBInput(c)
 	if err != nil {
 		return err
 	}
 	p := metadata.BM25Params{K1: c.Float64("bm25-k1"), B: c.Float64("bm25-b")}
-	run, notes, err := stylematch.TagMatch(topics.Topics, pool.LoRAs, p, c.Int("depth"), tag)
+	run, notes, err := stylematch.TagMatch(in.topics.Topics, in.pool.LoRAs, p, c.Int("depth"), in.tag)
 	if err != nil {
 		return usageError{err} // only the BM25 parameters can be wrong here
 	}
 	for _, n := range notes {
 		fmt.Fprintf(c.App.ErrWriter, "mreval: note: %s\n", n)
 	}
-	return writeRunOutput(c, out, run, "the tag-match run", c.String("topics"), c.String("pool"))
+	return writeRunOutput(c, in.out, run, "the tag-match run", c.String("topics"), c.String("pool"))
 }
 
 // writeRunOutput writes run to -o/--output and names it.
