@@ -187,26 +187,17 @@ type serveRules struct {
 }
 
 func serveRulesFromFlags(c *cli.Context) (*serveRules, error) {
-	lim, err := limitsFromFlags(c)
+	base, err := rulesFromFlags(c)
 	if err != nil {
 		return nil, err
 	}
-	if c.Int("depth") <= 0 {
-		return nil, usagef("--depth must be positive")
-	}
-	if c.Int("max-per-kind") < 0 {
-		return nil, usagef("--max-per-kind must not be negative")
-	}
-	sr := &serveRules{base: validate.Rules{Depth: c.Int("depth"), Limits: lim, MaxPerKind: c.Int("max-per-kind")}}
-	if sr.base.MaxPerKind == 0 {
-		sr.base.MaxPerKind = -1
-	}
+	sr := &serveRules{base: base}
 	files := c.IsSet("qrels") || c.IsSet("pool") || c.IsSet("topics")
 	switch {
 	case c.IsSet("collection") && files:
 		return nil, usagef("give either --collection or --pool and --topics (and --qrels), not both")
 	case files:
-		if err := loadRuleFiles(c.String("qrels"), c.String("pool"), c.String("topics"), lim, &sr.base); err != nil {
+		if err := loadRuleFiles(c.String("qrels"), c.String("pool"), c.String("topics"), sr.base.Limits, &sr.base); err != nil {
 			return nil, err
 		}
 		if q := c.String("qrels"); q != "" {

@@ -56,6 +56,26 @@ func validationFlags() []cli.Flag {
 	return append(flags, limitFlags(validate.DefaultLimits)...)
 }
 
+// rulesFromFlags reads the rules of validationFlags that need no file:
+// the limits, --depth and --max-per-kind.
+func rulesFromFlags(c *cli.Context) (validate.Rules, error) {
+	lim, err := limitsFromFlags(c)
+	if err != nil {
+		return validate.Rules{}, err
+	}
+	if c.Int("depth") <= 0 {
+		return validate.Rules{}, usagef("--depth must be positive")
+	}
+	if c.Int("max-per-kind") < 0 {
+		return validate.Rules{}, usagef("--max-per-kind must not be negative")
+	}
+	rules := validate.Rules{Depth: c.Int("depth"), Limits: lim, MaxPerKind: c.Int("max-per-kind")}
+	if rules.MaxPerKind == 0 {
+		rules.MaxPerKind = -1 // show all
+	}
+	return rules, nil
+}
+
 // validatorFromFlags builds the validator the flags describe. Every
 // problem here is a usage error: without rules no run can be judged.
 func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
@@ -63,25 +83,11 @@ func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
 	if err != nil {
 		return nil, usageError{err}
 	}
-	lim, err := limitsFromFlags(c)
+	rules, err := rulesFromFlags(c)
 	if err != nil {
 		return nil, err
 	}
-	if c.Int("depth") <= 0 {
-		return nil, usagef("--depth must be positive")
-	}
-	if c.Int("max-per-kind") < 0 {
-		return nil, usagef("--max-per-kind must not be negative")
-	}
-	rules := validate.Rules{
-		Task:       task,
-		Depth:      c.Int("depth"),
-		Limits:     lim,
-		MaxPerKind: c.Int("max-per-kind"),
-	}
-	if rules.MaxPerKind == 0 {
-		rules.MaxPerKind = -1 // show all
-	}
+	rules.Task = task
 	files := c.IsSet("qrels") || c.IsSet("pool") || c.IsSet("topics")
 	switch name := c.String("collection"); {
 	case name != "" && files:
@@ -94,7 +100,7 @@ func validatorFromFlags(c *cli.Context) (*validate.Validator, error) {
 		if c.IsSet("split") {
 			return nil, usagef("--split goes with --collection; --topics names the topics")
 		}
-		if err := loadRuleFiles(c.String("qrels"), c.String("pool"), c.String("topics"), lim, &rules); err != nil {
+		if err := loadRuleFiles(c.String("qrels"), c.String("pool"), c.String("topics"), rules.Limits, &rules); err != nil {
 			return nil, err
 		}
 	default:
