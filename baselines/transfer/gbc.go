@@ -35,10 +35,7 @@ const (
 // 64×64 class covariance has rank ≤ n_c − 1 < 64, its determinant is zero
 // and whatever the reference prints there is round-off.
 func GBC(features Matrix, labels []int) (float64, error) {
-	if err := features.check("features"); err != nil {
-		return 0, err
-	}
-	numClasses, err := checkLabels(labels, features.Rows)
+	numClasses, err := checkFeaturesLabels(features, labels)
 	if err != nil {
 		return 0, err
 	}

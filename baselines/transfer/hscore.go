@@ -36,10 +36,7 @@ func pinvCutoff(values []float64) float64 {
 // Spider release (zhangyikaii/Model-Spider). Classes without samples are
 // skipped, as there; constant features give cov(f)⁺ = 0 and H = 0.
 func HScore(features Matrix, labels []int) (float64, error) {
-	if err := features.check("features"); err != nil {
-		return 0, err
-	}
-	numClasses, err := checkLabels(labels, features.Rows)
+	numClasses, err := checkFeaturesLabels(features, labels)
 	if err != nil {
 		return 0, err
 	}

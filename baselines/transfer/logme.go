@@ -49,10 +49,7 @@ const (
 // undefined evidence (for instance all-zero features, which give α = 0) is an
 // error, never NaN.
 func LogME(features Matrix, labels []int) (float64, error) {
-	if err := features.check("features"); err != nil {
-		return 0, err
-	}
-	numClasses, err := checkLabels(labels, features.Rows)
+	numClasses, err := checkFeaturesLabels(features, labels)
 	if err != nil {
 		return 0, err
 	}
@@ -215,6 +212,16 @@ func logmeFixedPoint(sigma, x2 []float64, resX2 float64, n, d int) (float64, err
 		return 0, fmt.Errorf("evidence undefined (%v) with α = %g, β = %g", evidence, alpha, beta)
 	}
 	return evidence, nil
+}
+
+// checkFeaturesLabels checks the N×D features and their N class labels
+// (checkLabels) of a label-based estimator and returns the number of
+// classes.
+func checkFeaturesLabels(features Matrix, labels []int) (int, error) {
+	if err := features.check("features"); err != nil {
+		return 0, err
+	}
+	return checkLabels(labels, features.Rows)
 }
 
 // checkLabels validates class labels for n samples and returns the number

@@ -48,10 +48,7 @@ const (
 // The result depends on seed only through the initialisation and is
 // reproducible for a given seed.
 func NLEEP(features Matrix, labels []int, seed uint64) (float64, error) {
-	if err := features.check("features"); err != nil {
-		return 0, err
-	}
-	numClasses, err := checkLabels(labels, features.Rows)
+	numClasses, err := checkFeaturesLabels(features, labels)
 	if err != nil {
 		return 0, err
 	}
