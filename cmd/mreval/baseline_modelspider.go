@@ -326,10 +326,10 @@ func readEarlierReport(path string) ([]byte, error) {
 	defer f.Close()
 	b, err := io.ReadAll(io.LimitReader(f, maxReportSize+1))
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %w", safetext.Name(path), err)
 	}
 	if len(b) > maxReportSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB, not a report of this command", path, maxReportSize>>20)
+		return nil, fmt.Errorf("%s: larger than %d MiB, not a report of this command", safetext.Name(path), maxReportSize>>20)
 	}
 	return b, nil
 }
