@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
+	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/rankcorr"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
@@ -78,6 +79,8 @@ func TestBundleEndToEnd(t *testing.T) {
 	if testing.Short() {
 		t.Skip("trains two networks")
 	}
+	// The synthetic bundle is scratch data: no fsync per .npy file.
+	fsutil.NoSyncInTest(t)
 	for _, seed := range []uint64{4, 5} {
 		t.Run(fmt.Sprint("seed ", seed), func(t *testing.T) {
 			unjudged := []string{"task-03", "task-11"}

@@ -352,13 +352,20 @@ func TestDocsRun(t *testing.T) {
 	t.Logf("%d documented commands run, %d illustrative", ran, illustrative)
 	require.GreaterOrEqual(t, ran, 40)
 
+	// The collections are hard-linked into each document's directory: a
+	// command that wrote into a linked file in place would change the
+	// repository's own file.
+	before := testtree.Snapshot(t, moduleRoot)
+	t.Cleanup(func() {
+		assert.Equal(t, before, testtree.Snapshot(t, moduleRoot), "a documented command wrote into a shipped file through its hard link")
+	})
 	for _, d := range runs {
 		if !slices.ContainsFunc(d.cmds, func(c docShellCommand) bool { return c.illustrative == "" && !c.installs }) {
 			continue
 		}
 		t.Run(d.name, func(t *testing.T) {
 			t.Parallel()
-			dir := testtree.CopyCollections(t, moduleRoot)
+			dir := testtree.LinkCollections(t, moduleRoot)
 			// The docs' own example files (docs/examples/...) are named
 			// from the repository root too.
 			require.NoError(t, os.CopyFS(filepath.Join(dir, "docs"), os.DirFS(filepath.Join(moduleRoot, "docs"))))

@@ -3,6 +3,7 @@
 package testtree
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -20,6 +21,63 @@ func CopyCollections(t testing.TB, root string) string {
 		require.NoError(t, copyDir(root, dir, dst, nil))
 	}
 	return dst
+}
+
+// LinkCollections is CopyCollections for tests that only read the files
+// and add new ones: it hard-links every file (copying where a link is
+// impossible, across file systems), which costs nothing per byte. A test
+// must not write into a linked file in place; mreval never does (it writes
+// a new file and renames it), and Unchanged checks it.
+func LinkCollections(t testing.TB, root string) string {
+	t.Helper()
+	dst := t.TempDir()
+	for _, dir := range []string{"qrels", "runs"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, e fs.DirEntry, err error) error {
+			if err != nil {
+				return err
+			}
+			rel, err := filepath.Rel(root, p)
+			if err != nil {
+				return err
+			}
+			target := filepath.Join(dst, rel)
+			if e.IsDir() {
+				return os.MkdirAll(target, 0o755)
+			}
+			if os.Link(p, target) == nil {
+				return nil
+			}
+			data, err := os.ReadFile(p)
+			if err != nil {
+				return err
+			}
+			return os.WriteFile(target, data, 0o644)
+		})
+		require.NoError(t, err)
+	}
+	return dst
+}
+
+// Snapshot records the size and modification time of every file of qrels/
+// and runs/ under root, for Unchanged.
+func Snapshot(t testing.TB, root string) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, dir := range []string{"qrels", "runs"} {
+		err := filepath.WalkDir(filepath.Join(root, dir), func(p string, e fs.DirEntry, err error) error {
+			if err != nil || e.IsDir() {
+				return err
+			}
+			info, err := e.Info()
+			if err != nil {
+				return err
+			}
+			out[p] = fmt.Sprintf("%d %d", info.Size(), info.ModTime().UnixNano())
+			return nil
+		})
+		require.NoError(t, err)
+	}
+	return out
 }
 
 // copyDir copies the directory dir of root to the same place under dst.
