@@ -180,27 +180,17 @@ func fillFile(f *os.File, perm os.FileMode, fill func(w io.Writer) error) error 
 
 // SyncDir fsyncs a directory so that entries created or renamed in it are
 // durable.
-func SyncDir(dir string) error {
-	if syncOff.Load() > 0 {
-		return nil
-	}
-	d, err := os.Open(dir)
-	if err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	defer d.Close()
-	if err := d.Sync(); err != nil {
-		return fmt.Errorf("sync %s: %w", dir, err)
-	}
-	return nil
-}
+func SyncDir(dir string) error { return syncDirOpened(dir, os.Open) }
 
 // SyncDirIn is SyncDir for a directory relative to root.
-func SyncDirIn(root *os.Root, dir string) error {
+func SyncDirIn(root *os.Root, dir string) error { return syncDirOpened(dir, root.Open) }
+
+// syncDirOpened fsyncs the directory that open opens under the name dir.
+func syncDirOpened(dir string, open func(string) (*os.File, error)) error {
 	if syncOff.Load() > 0 {
 		return nil
 	}
-	d, err := root.Open(dir)
+	d, err := open(dir)
 	if err != nil {
 		return fmt.Errorf("sync %s: %w", dir, err)
 	}
