@@ -290,7 +290,7 @@ func writeTable(w io.Writer, header []string, rows [][]string) error {
 func parseTable(name string, data []byte, header []string, row func(line int, fields []string) error) error {
 	data = bytes.TrimPrefix(data, []byte("\xef\xbb\xbf"))
 	if !utf8.Valid(data) {
-		line := 1 + bytes.Count(data[:firstInvalidUTF8(data)], []byte("\n"))
+		line := 1 + bytes.Count(data[:trecfmt.FirstInvalidUTF8(data)], []byte("\n"))
 		return fmt.Errorf("%s:%d: invalid UTF-8 (the file must be UTF-8 encoded)", name, line)
 	}
 	lines := strings.Split(string(data), "\n")
@@ -323,17 +323,6 @@ func parseTable(name string, data []byte, header []string, row func(line int, fi
 		}
 	}
 	return nil
-}
-
-func firstInvalidUTF8(b []byte) int {
-	for i := 0; i < len(b); {
-		r, size := utf8.DecodeRune(b[i:])
-		if r == utf8.RuneError && size <= 1 {
-			return i
-		}
-		i += size
-	}
-	return len(b)
 }
 
 // checkID requires a non-empty identifier without white space.

@@ -320,7 +320,7 @@ func checkText(name string, data []byte, maxLine int) *Error {
 		case bytes.Contains(line, bom):
 			return errorf(name, n, bytes.Index(line, bom)+1, "bom-inside", "byte order mark (U+FEFF) inside the file (were files with byte order marks concatenated?)")
 		case !utf8.Valid(line):
-			col := firstInvalidUTF8(line)
+			col := FirstInvalidUTF8(line)
 			return errorf(name, n, col+1, "utf8", "invalid UTF-8 byte 0x%02x (the file must be UTF-8 encoded)", line[col])
 		case bytes.IndexByte(line, '\r') >= 0:
 			return errorf(name, n, bytes.IndexByte(line, '\r')+1, "cr", "carriage return inside a line (old Mac line ends? save the file with LF or CRLF line ends)")
@@ -329,7 +329,9 @@ func checkText(name string, data []byte, maxLine int) *Error {
 	return nil
 }
 
-func firstInvalidUTF8(b []byte) int {
+// FirstInvalidUTF8 returns the offset of the first byte of b that is not
+// part of valid UTF-8, or len(b).
+func FirstInvalidUTF8(b []byte) int {
 	for i := 0; i < len(b); {
 		r, size := utf8.DecodeRune(b[i:])
 		if r == utf8.RuneError && size <= 1 {
