@@ -600,9 +600,16 @@ type leaderboardCSVRow struct {
 // run (randomisation test, Holm, p < α). Numbers are exact; an empty
 // field is undefined. Pairwise statistics are in the json format.
 func WriteLeaderboardCSV(w io.Writer, lb *leaderboard.Leaderboard, opt LeaderboardOptions) error {
+	rows := leaderboardCSVRows(lb)
 	if describeRuns(lb, opt) {
-		return writeLeaderboardCSVDescribed(w, lb)
+		return writeLeaderboardCSVDescribed(w, lb, rows)
 	}
+	return gocsv.Marshal(rows, w)
+}
+
+// leaderboardCSVRows makes the (run, measure) rows, runs in leaderboard
+// order and measures within each run.
+func leaderboardCSVRows(lb *leaderboard.Leaderboard) []leaderboardCSVRow {
 	var rows []leaderboardCSVRow
 	for d, r := range lb.Runs {
 		for _, m := range lb.Measures {
@@ -617,7 +624,7 @@ func WriteLeaderboardCSV(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderboa
 			})
 		}
 	}
-	return gocsv.Marshal(rows, w)
+	return rows
 }
 
 // mdEscape escapes text for a Markdown table cell.

@@ -7,6 +7,8 @@ import (
 	"github.com/gocarina/gocsv"
 
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
+
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // describeRuns says whether a leaderboard shows each run's team and system
@@ -58,22 +60,20 @@ type leaderboardCSVRowDescribed struct {
 	WorseThanBest  bool   `csv:"worse_than_best"`
 }
 
-func writeLeaderboardCSVDescribed(w io.Writer, lb *leaderboard.Leaderboard) error {
-	var rows []leaderboardCSVRowDescribed
-	for d, r := range lb.Runs {
-		for _, m := range lb.Measures {
-			rs := m.Runs[d]
-			rows = append(rows, leaderboardCSVRowDescribed{
-				Rank: r.Rank, Run: r.Tag, Team: r.Team, Description: r.Description, Measure: m.Name, HigherIsBetter: m.HigherIsBetter,
-				Mean:   exactNumber(rs.Mean),
-				TLower: exactNumber(rs.T.Lower), TUpper: exactNumber(rs.T.Upper),
-				BootLower: exactNumber(rs.Bootstrap.Lower), BootUpper: exactNumber(rs.Bootstrap.Upper),
-				Topics: rs.Topics, Undefined: rs.Undefined, Letters: rs.Letters,
-				Best: rs.Best, WorseThanBest: rs.WorseThanBest,
-			})
+// writeLeaderboardCSVDescribed writes rows (leaderboardCSVRows) with each
+// run's team and description after its name.
+func writeLeaderboardCSVDescribed(w io.Writer, lb *leaderboard.Leaderboard, rows []leaderboardCSVRow) error {
+	out := make([]leaderboardCSVRowDescribed, len(rows))
+	for i, r := range rows {
+		run := lb.Runs[i/len(lb.Measures)]
+		out[i] = leaderboardCSVRowDescribed{
+			Rank: r.Rank, Run: r.Run, Team: safetext.CSVCell(run.Team), Description: safetext.CSVCell(run.Description),
+			Measure: r.Measure, HigherIsBetter: r.HigherIsBetter, Mean: r.Mean,
+			TLower: r.TLower, TUpper: r.TUpper, BootLower: r.BootLower, BootUpper: r.BootUpper,
+			Topics: r.Topics, Undefined: r.Undefined, Letters: r.Letters, Best: r.Best, WorseThanBest: r.WorseThanBest,
 		}
 	}
-	return gocsv.Marshal(rows, w)
+	return gocsv.Marshal(out, w)
 }
 
 // latexText is latexEscape for free text (a description): also the

@@ -43,3 +43,14 @@ func TestLeaderboardDescribe(t *testing.T) {
 		})
 	}
 }
+
+// The described CSV neutralises formulas in the run tag, team and
+// description as the plain CSV does in the run tag.
+func TestLeaderboardDescribedCSVNeutralisesFormulas(t *testing.T) {
+	lb := fixtureLeaderboard(t)
+	lb.Runs[0].Tag, lb.Runs[0].Team, lb.Runs[0].Description = "=run", "+team", `=HYPERLINK("x")`
+	out := render(t, "csv", lb, report.LeaderboardOptions{})
+	assert.Contains(t, out, `,'=run,'+team,"'=HYPERLINK(""x"")",`)
+	assert.NotContains(t, out, ",=run,")
+	assert.Equal(t, 1+len(lb.Runs)*len(lb.Measures), strings.Count(out, "\n"), "a header and one row per run and measure")
+}
