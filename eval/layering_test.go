@@ -25,6 +25,8 @@ var layers = []struct {
 	{"baselines", []string{"internal/ship", "cmd"}},
 	{"internal/testtree", []string{"baselines", "internal/ship", "cmd"}},
 	{"internal/numeric", []string{"eval", "baselines", "internal/ship", "cmd"}},
+	{"internal/texttable", []string{"eval", "baselines", "internal/ship", "cmd"}},
+	{"internal/thorough", []string{"eval", "baselines", "internal/ship", "cmd"}},
 	{"internal/serve", []string{"baselines", "internal/ship", "cmd"}},
 }
 

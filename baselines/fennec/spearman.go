@@ -1,29 +1,33 @@
 package fennec
 
 import (
-	"cmp"
 	"fmt"
 	"math"
-	"slices"
+
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // rankCorrelator computes Spearman's ρ of many vectors x against one
 // vector y: bit for bit the value of metadata.Spearman(x, y) (the tests
-// check it), with y's ranks computed once and an unstable sort with an
-// index tie-break in place of the stable sort — cross-validation scores
-// 64 predictions per held-out topic, and ranking dominated its cost.
+// check it), with y's ranks computed once and a radix sort
+// (numeric.Argsort) in place of the comparison sort — cross-validation
+// scores 64 predictions per held-out topic, and ranking dominated its
+// cost.
 type rankCorrelator struct {
-	ry      []float64
-	my, syy float64
-	idx     []int
-	rx      []float64
+	ry            []float64
+	my, syy       float64
+	idx, tmpIdx   []int32
+	keys, tmpKeys []uint64
+	rx            []float64
 }
 
 func newRankCorrelator(y []float64) (*rankCorrelator, error) {
 	if len(y) < 2 {
 		return nil, fmt.Errorf("spearman: undefined for %d values", len(y))
 	}
-	rc := &rankCorrelator{idx: make([]int, len(y)), rx: make([]float64, len(y))}
+	n := len(y)
+	rc := &rankCorrelator{idx: make([]int32, n), tmpIdx: make([]int32, n),
+		keys: make([]uint64, n), tmpKeys: make([]uint64, n), rx: make([]float64, n)}
 	rc.ry = make([]float64, len(y))
 	rc.ranks(y, rc.ry)
 	for _, r := range rc.ry {
@@ -43,16 +47,8 @@ func newRankCorrelator(y []float64) (*rankCorrelator, error) {
 // ranks writes the 1-based ascending ranks of x to out, ties sharing the
 // mean of the ranks they span.
 func (rc *rankCorrelator) ranks(x, out []float64) {
+	numeric.Argsort(x, rc.idx, rc.tmpIdx, rc.keys, rc.tmpKeys)
 	idx := rc.idx
-	for i := range idx {
-		idx[i] = i
-	}
-	slices.SortFunc(idx, func(a, b int) int {
-		if c := cmp.Compare(x[a], x[b]); c != 0 {
-			return c
-		}
-		return cmp.Compare(a, b)
-	})
 	for i := 0; i < len(idx); {
 		j := i
 		for j+1 < len(idx) && x[idx[j+1]] == x[idx[i]] {

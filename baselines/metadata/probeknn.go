@@ -102,6 +102,28 @@ func euclidean(a, b []float64) float64 {
 //
 // summed in neighbour order.
 func KNNPredict(q *eval.Qrels, pool []string, nb []Neighbor) ([]float64, error) {
+	rows := make([][]float64, len(nb))
+	for j := range rows {
+		rows[j] = make([]float64, len(pool))
+	}
+	// Models outer, neighbours inner: the first missing judgment reported
+	// is the first model's.
+	for i, m := range pool {
+		for j, n := range nb {
+			v, ok := q.Topic(n.Topic).Value[m]
+			if !ok {
+				return nil, fmt.Errorf("probe-knn: qrels have no judgment of %q on topic %q", m, n.Topic)
+			}
+			rows[j][i] = v
+		}
+	}
+	return knnCombine(nb, rows)
+}
+
+// knnCombine is KNNPredict's arithmetic on the neighbours' values, given
+// in pool order (rows[j] for nb[j]): cross-validation has them at hand and
+// need not look every model up in the qrels again.
+func knnCombine(nb []Neighbor, rows [][]float64) ([]float64, error) {
 	wsum := 0.0
 	for _, n := range nb {
 		wsum += n.Weight
@@ -109,16 +131,11 @@ func KNNPredict(q *eval.Qrels, pool []string, nb []Neighbor) ([]float64, error) 
 	if !(wsum > 0) {
 		return nil, fmt.Errorf("probe-knn: neighbour weights sum to %v", wsum)
 	}
-	out := make([]float64, len(pool))
-	for i, m := range pool {
+	out := make([]float64, len(rows[0]))
+	for i := range out {
 		s := 0.0
-		for _, n := range nb {
-			t := q.Topic(n.Topic)
-			v, ok := t.Value[m]
-			if !ok {
-				return nil, fmt.Errorf("probe-knn: qrels have no judgment of %q on topic %q", m, n.Topic)
-			}
-			s += float64(n.Weight * v)
+		for j, n := range nb {
+			s += float64(n.Weight * rows[j][i])
 		}
 		out[i] = s / wsum
 	}
@@ -239,7 +256,11 @@ func ChooseK(d *zoo.Data, probes []string) (CVResult, error) {
 			if err != nil {
 				return CVResult{}, err
 			}
-			pred, err := KNNPredict(d.Qrels, d.Pool, nb)
+			rows := make([][]float64, len(nb))
+			for j, n := range nb {
+				rows[j] = truth[n.Topic] // a neighbour is another train topic
+			}
+			pred, err := knnCombine(nb, rows)
 			if err != nil {
 				return CVResult{}, err
 			}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode"
 	"unicode/utf8"
 )
@@ -69,7 +70,7 @@ type Bundle struct {
 // directory name, never near 64 KiB.
 const maxIDMapLine = 64 << 10
 
-var dirNamePattern = regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`)
+var dirNamePattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_][A-Za-z0-9._-]*$`) })
 
 // OpenBundle reads the ID maps of the bundle in dir and checks, from the
 // .npy headers and file sizes only, that every file the format requires is
@@ -229,7 +230,7 @@ func readIDMap(path, kind string) ([]BundleEntry, error) {
 			return nil, fmt.Errorf("%s:%d: %s ID %q is not valid UTF-8", path, line, kind, id)
 		case id == "" || strings.IndexFunc(id, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }) >= 0:
 			return nil, fmt.Errorf("%s:%d: %s ID %q is empty or contains white space or a control character", path, line, kind, id)
-		case !dirNamePattern.MatchString(dir) || strings.HasSuffix(dir, ".npy"):
+		case !dirNamePattern().MatchString(dir) || strings.HasSuffix(dir, ".npy"):
 			return nil, fmt.Errorf("%s:%d: directory %q must be one path element of letters, digits, '.', '_', '-' (not starting with '.' or '-', not ending in .npy)", path, line, dir)
 		}
 		if prev, ok := ids[id]; ok {

@@ -14,6 +14,7 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/fennec"
 	"github.com/ntcir-pmr/mreval/eval/collection"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/thorough"
 )
 
 func fennecCLI(args ...string) (int, string, string) {
@@ -67,7 +68,10 @@ func TestBaselineFennecShipped(t *testing.T) {
 
 func fmt4(x float64) string { return strconv.FormatFloat(x, 'f', 4, 64) }
 
+// TestBaselineFennecColdStart checks the run docs/baselines-fennec.md's
+// cold-start command makes (TestDocsRun runs that command every time).
 func TestBaselineFennecColdStart(t *testing.T) {
+	thorough.Skip(t, "the cold-start run's checks")
 	out := filepath.Join(t.TempDir(), "cold.run")
 	status, _, stderr := fennecCLI("--cold-start", "--seed", "1", "--out", out)
 	require.Equal(t, 0, status, stderr)

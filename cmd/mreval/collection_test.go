@@ -27,15 +27,22 @@ const moduleRoot = "../.."
 // once, by `collection check` in .ci/run.
 func TestCollectionBuildCheckCLI(t *testing.T) {
 	tree := testtree.SmallSources(t, moduleRoot, metadata.DefaultProbes, 150)
+	// build reports its progress (drawn here by a fake; off a terminal
+	// nothing is drawn).
+	var drawn bytes.Buffer
+	defer func(restore func(io.Writer) *progress.Bars) { newBars = restore }(newBars)
+	newBars = func(io.Writer) *progress.Bars { return progress.Drawn(&drawn) }
 	status, out, errOut := runCLI("collection", "build", "--root", tree)
 	require.Equal(t, 0, status, errOut)
+	assert.Empty(t, errOut)
+	assert.Contains(t, drawn.String(), "building the collections")
+	assert.Contains(t, drawn.String(), "(0/9)", "one step per recycling baseline and one for the rest")
 	assert.Contains(t, out, "note: probe-knn: k = ")
 	assert.Contains(t, out, "wrote runs/recycling/modelspider.run\n")
 	assert.Regexp(t, "\n([0-9]+) files written, 0 unchanged\n$", out)
-
-	status, out, errOut = runCLI("collection", "check", "--root", tree)
-	assert.Equal(t, 0, status, errOut)
-	assert.Equal(t, "ok: qrels/ and runs/ are exactly what `mreval collection build` makes, and match their SHA256SUMS\n", out)
+	// Each build here trains Model Spider, so the test makes two: check on
+	// a clean tree is internal/ship's TestCheckCleanTree, and a build that
+	// rewrites only what changed is its TestWriteFilesSkipsUnchanged.
 
 	p := filepath.Join(tree, "runs", "recycling", "mnli-lp.run")
 	b, err := os.ReadFile(p)
@@ -59,24 +66,6 @@ func TestCollectionBuildCheckCLI(t *testing.T) {
 	}, strings.Split(out, "\n")[:1])
 	assert.Contains(t, out, "runs/recycling/mnli-lp.run: SHA-256 ")
 	assert.Equal(t, "mreval: collection check: 2 problem(s); run `mreval collection build` if the sources changed on purpose\n", errOut)
-
-	// build repairs exactly the altered file, byte for byte, reporting its
-	// progress (drawn here by a fake; off a terminal nothing is drawn).
-	var drawn bytes.Buffer
-	defer func(restore func(io.Writer) *progress.Bars) { newBars = restore }(newBars)
-	newBars = func(io.Writer) *progress.Bars { return progress.Drawn(&drawn) }
-	status, out, errOut = runCLI("collection", "build", "--root", tree)
-	assert.Equal(t, 0, status, errOut)
-	assert.Empty(t, errOut)
-	assert.Contains(t, drawn.String(), "building the collections")
-	assert.Contains(t, drawn.String(), "(0/9)", "one step per recycling baseline and one for the rest")
-	assert.Contains(t, out, "note: probe-knn: k = ")
-	// Only the altered file is written; the count of unchanged files grows
-	// with every collection added (subtask-b-sample alone has 43).
-	assert.Regexp(t, "wrote runs/recycling/mnli-lp.run\n1 files written, [0-9]+ unchanged\n$", out)
-	repaired, err := os.ReadFile(p)
-	require.NoError(t, err)
-	assert.Equal(t, b, repaired)
 }
 
 func TestCollectionCLIUsage(t *testing.T) {
@@ -117,7 +106,10 @@ func TestCollectionList(t *testing.T) {
 func TestBaselineMetadataCLI(t *testing.T) {
 	dir := t.TempDir()
 	// With the shipped parameters and tag, the shipped run comes back.
-	for _, name := range []string{"prior", "random", "name-match", "probe-knn"} {
+	// (probe-knn chooses k by cross-validation, half a second: its
+	// shipped run is left to `collection check` in .ci/run, and its
+	// command line is tested below with a given k.)
+	for _, name := range []string{"prior", "random", "name-match"} {
 		out := filepath.Join(dir, name+".run")
 		status, _, errOut := runCLI("baseline", "metadata", "--root", moduleRoot, "--out", out, name)
 		require.Equal(t, 0, status, errOut)

@@ -25,6 +25,7 @@ import (
 	"time"
 
 	"github.com/ntcir-pmr/mreval/internal/testtree"
+	"github.com/ntcir-pmr/mreval/internal/thorough"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -126,15 +127,15 @@ func TestHostileInputs(t *testing.T) {
 	t.Cleanup(func() {
 		require.Equal(t, before, snapshotTree(t, corpus), "a case changed the corpus directory")
 	})
-	all := os.Getenv("MREVAL_HOSTILE") == "all"
+	sample := everydaySample(cases)
 	t.Run("case", func(t *testing.T) {
 		for i, c := range cases {
 			t.Run(c.name, func(t *testing.T) {
 				if c.slow && testing.Short() {
 					t.Skip("slow: a million-line input (run without -short)")
 				}
-				if !all && !inEverydaySample(i, c) {
-					t.Skip("not in the everyday sample: MREVAL_HOSTILE=all runs every case (.ci/run does)")
+				if !sample[i] {
+					thorough.Skip(t, "a case outside the everyday sample")
 				}
 				t.Parallel()
 				env.sem <- struct{}{}
@@ -164,17 +165,22 @@ func TestHostileInputs(t *testing.T) {
 	})
 }
 
-// inEverydaySample picks the cases `go test ./...` runs: every fourth case
-// of the manifest (which is grouped by reader, so each reader keeps its
-// share), every known-broken one (so that list cannot go stale), and no
-// slow one. A subprocess per case costs about 0.1 s of CPU, and the whole
-// corpus would take most of the suite's 30-second budget on two cores;
-// .ci/run runs all of it (MREVAL_HOSTILE=all).
-func inEverydaySample(i int, c hostileCase) bool {
-	if _, broken := knownBroken[c.name]; broken {
-		return true
+// everydaySample picks the cases `go test ./...` runs: the first case of
+// each reader (the part of a case's name before its first '-': run, qrels,
+// npy, store, …) that is not slow, and every known-broken case (so that
+// list cannot go stale). A subprocess per case costs about 0.1 s of CPU,
+// and the whole corpus would take most of the suite's 30-second budget on
+// two cores; with MREVAL_THOROUGH=1 (.ci/run) every case runs.
+func everydaySample(cases []hostileCase) []bool {
+	sample := make([]bool, len(cases))
+	readers := map[string]bool{}
+	for i, c := range cases {
+		reader, _, _ := strings.Cut(c.name, "-")
+		_, broken := knownBroken[c.name]
+		sample[i] = broken || (!c.slow && !readers[reader])
+		readers[reader] = readers[reader] || !c.slow
 	}
-	return !c.slow && i%4 == 0
+	return sample
 }
 
 // mrevalBinary is the mreval the subprocess tests run: this test binary

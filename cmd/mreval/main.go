@@ -12,6 +12,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/urfave/cli/v2"
 
@@ -76,12 +77,12 @@ func setUsageErrors(cmds []*cli.Command) {
 
 // undefinedFlag finds the flag name in the flag package's error for a flag
 // the command does not define.
-var undefinedFlag = regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`)
+var undefinedFlag = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^flag provided but not defined: -+(\S+)$`) })
 
 // flagSuggestion is "; did you mean --qrels?" for a mistyped flag name close
 // to one the command defines, or "".
 func flagSuggestion(err error, flags []cli.Flag) string {
-	m := undefinedFlag.FindStringSubmatch(err.Error())
+	m := undefinedFlag().FindStringSubmatch(err.Error())
 	if m == nil {
 		return ""
 	}
@@ -110,13 +111,15 @@ func dashes(name string) string {
 
 // flagInError finds a flag name in the flag package's messages, which always
 // spell it with one dash ("flag provided but not defined: -qrels").
-var flagInError = regexp.MustCompile(`(not defined: |needs an argument: |for flag |value "[^"]*" for )-([^\s:;=]+)`)
+var flagInError = sync.OnceValue(func() *regexp.Regexp {
+	return regexp.MustCompile(`(not defined: |needs an argument: |for flag |value "[^"]*" for )-([^\s:;=]+)`)
+})
 
 // echoFlagsAsTyped respells the flag an error names the way the user typed
 // it (--qrels stays --qrels), so the message matches the command line.
 func echoFlagsAsTyped(msg string, args []string) string {
-	return flagInError.ReplaceAllStringFunc(msg, func(m string) string {
-		sub := flagInError.FindStringSubmatch(m)
+	return flagInError().ReplaceAllStringFunc(msg, func(m string) string {
+		sub := flagInError().FindStringSubmatch(m)
 		name := sub[2]
 		for _, a := range args {
 			if a == "--" {

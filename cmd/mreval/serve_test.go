@@ -31,6 +31,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/intake"
 	"github.com/ntcir-pmr/mreval/internal/browsertest"
 	"github.com/ntcir-pmr/mreval/internal/serve"
+	"github.com/ntcir-pmr/mreval/internal/thorough"
 )
 
 // TestServeProcess runs the built mreval binary as a server on loopback:
@@ -44,9 +45,7 @@ func TestServeProcess(t *testing.T) {
 	t.Run("demo", func(t *testing.T) { t.Parallel(); testServeDemo(t, bin) })
 	t.Run("load-and-kill", func(t *testing.T) { t.Parallel(); testServeLoadAndKill(t, bin) })
 	t.Run("browser", func(t *testing.T) {
-		if os.Getenv("MREVAL_SERVE_E2E") != "1" {
-			t.Skip("the browser session runs in .ci/run's own step (MREVAL_SERVE_E2E=1): chromium's start-up would take a third of go test's 30-second budget")
-		}
+		thorough.Skip(t, "the browser session (chromium's start-up would take a third of the budget)")
 		t.Parallel()
 		testServeBrowser(t, bin)
 	})
@@ -240,12 +239,15 @@ func tinyRun(tag string, seed int) []byte {
 	return b.Bytes()
 }
 
-// serveLoadUploads is the number of uploads of the load test: 40 in the
-// everyday suite (still 20 clients, a SIGKILL and a restart),
-// MREVAL_SERVE_LOAD_UPLOADS (a multiple of 20; .ci/run sets 500, the
-// issue's figure) for the full run.
+// serveLoadUploads is the number of uploads of the load test: 20 in the
+// everyday suite (still 20 clients, a SIGKILL and a restart), 500 (the
+// issue's figure) with MREVAL_THOROUGH=1, or MREVAL_SERVE_LOAD_UPLOADS (a
+// multiple of 20).
 func serveLoadUploads(t *testing.T) int {
-	n := 40
+	n := 20
+	if thorough.Enabled() {
+		n = 500
+	}
 	if v := os.Getenv("MREVAL_SERVE_LOAD_UPLOADS"); v != "" {
 		var err error
 		n, err = strconv.Atoi(v)

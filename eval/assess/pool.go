@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"strings"
+	"sync"
 
 	"github.com/ntcir-pmr/mreval/eval"
 )
@@ -174,17 +175,17 @@ func (p *Pooled) Size() int {
 // (topic, assessor) pairs share a file name: topics t and t.x with
 // assessors x.y and y would both have made t.x.y.csv.
 var (
-	namePattern     = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`)
-	assessorPattern = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`)
+	namePattern     = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_.-]{0,63}$`) })
+	assessorPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`) })
 )
 
 // ValidName reports whether s can name a sheet file: 1 to 64 characters
 // from A–Z a–z 0–9 _ . -, starting with a letter or digit.
-func ValidName(s string) bool { return namePattern.MatchString(s) }
+func ValidName(s string) bool { return namePattern().MatchString(s) }
 
 // ValidAssessor reports whether s can name an assessor in a sheet's file
 // name: as ValidName, without '.'.
-func ValidAssessor(s string) bool { return assessorPattern.MatchString(s) }
+func ValidAssessor(s string) bool { return assessorPattern().MatchString(s) }
 
 // SheetName is the file name of the judging sheet of topic for assessor
 // ("" = not yet assigned): <topic>.csv or <topic>.<assessor>.csv.

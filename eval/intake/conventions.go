@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"regexp"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
@@ -28,7 +29,7 @@ const format2ManifestName = "MANIFEST.format2.jsonl"
 // manifest's lines, whatever --max-line an intake was given.
 const MaxDescription = 4 << 10
 
-var namePart = regexp.MustCompile(`^[A-Za-z0-9_.]{1,64}$`)
+var namePart = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.]{1,64}$`) })
 
 // checkConventions checks the format-3 fields of an entry as the reader
 // and the writer must: a description that fits, in printable UTF-8; name
@@ -51,7 +52,7 @@ func (e *Entry) checkConventions() error {
 		return err
 	}
 	for _, part := range []string{e.Name.Team, e.Name.Subtask} {
-		if part != "" && !namePart.MatchString(part) {
+		if part != "" && !namePart().MatchString(part) {
 			return fmt.Errorf("run name part %s is not 1 to 64 characters from A-Z a-z 0-9 _ .", clipQuote(part))
 		}
 	}

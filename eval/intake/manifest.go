@@ -8,6 +8,7 @@ import (
 	"io"
 	"io/fs"
 	"regexp"
+	"sync"
 	"time"
 
 	"github.com/ntcir-pmr/mreval/eval/validate"
@@ -272,7 +273,7 @@ func (m *manifest) add(e Entry) error {
 	return nil
 }
 
-var sha256Hex = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var sha256Hex = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9a-f]{64}$`) })
 
 // check verifies that an entry names only the files its fields imply and
 // stays within the bounds the reader accepts, so a forged or damaged
@@ -311,7 +312,7 @@ func (e *Entry) check() error {
 		if fi.info.Size < 0 {
 			return fmt.Errorf("%s size %d is negative", fi.what, fi.info.Size)
 		}
-		if !sha256Hex.MatchString(fi.info.SHA256) {
+		if !sha256Hex().MatchString(fi.info.SHA256) {
 			return fmt.Errorf("%s sha256 %s is not 64 lowercase hex digits", fi.what, clipQuote(fi.info.SHA256))
 		}
 	}

@@ -198,7 +198,7 @@ func checkFormat1(e *Entry) error {
 		return fmt.Errorf("original path %s should be %q", clipQuote(e.Original.Path), want)
 	}
 	for _, fi := range []FileInfo{e.Original, e.Normalised} {
-		if fi.Size < 0 || !sha256Hex.MatchString(fi.SHA256) {
+		if fi.Size < 0 || !sha256Hex().MatchString(fi.SHA256) {
 			return fmt.Errorf("file %s has a bad size or sha256", clipQuote(fi.Path))
 		}
 	}

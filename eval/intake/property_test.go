@@ -12,6 +12,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/validate"
+	"github.com/ntcir-pmr/mreval/internal/thorough"
 )
 
 // hostileTags are run tags that look like the store's own names — version
@@ -74,7 +75,13 @@ func TestStoreProperty(t *testing.T) {
 		}
 		require.Equal(t, model, got, "step %d", step)
 	}
-	for step := 0; step < 250; step++ {
+	// The everyday suite takes the first 120 steps: every intake scans the
+	// store for leftovers, so the cost grows with the square of the steps.
+	steps := 120
+	if thorough.Enabled() {
+		steps = 250
+	}
+	for step := 0; step < steps; step++ {
 		switch op := r.IntN(10); {
 		case op < 7: // an intake, new or replacing
 			team := hostileTeams[r.IntN(2)] // mostly the two plain teams, so that tags repeat
@@ -127,15 +134,17 @@ func TestStoreProperty(t *testing.T) {
 	require.NoError(t, err)
 	assert.Empty(t, ver.Findings)
 	checkBytes(-1)
-	// The sequence exercised both outcomes, and replaces.
-	assert.Greater(t, accepted, 40)
-	assert.Greater(t, refusedRuns, 40)
+	// The sequence exercised both outcomes, and replaces (the fixed seed
+	// gives 45 accepted, 43 refused and 4 replaced in 120 steps; 80, 99
+	// and 12 in 250).
+	assert.Greater(t, accepted, steps/6)
+	assert.Greater(t, refusedRuns, steps/6)
 	replaced := 0
 	for _, versions := range model {
 		if len(versions) > 1 {
 			replaced++
 		}
 	}
-	assert.Greater(t, replaced, 10)
+	assert.GreaterOrEqual(t, replaced, steps/30)
 	t.Logf("%d accepted, %d refused, %d runs with more than one version", accepted, refusedRuns, replaced)
 }

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
+	"github.com/ntcir-pmr/mreval/internal/numeric"
 )
 
 // The ceilings score every system on every draw of every topic: 1,000
@@ -218,54 +219,15 @@ func (k *tauwScratch) grow(n int) {
 	}
 }
 
-// sortableBits maps a float64 to a uint64 with the same order (for values
-// that are not NaN); −0 and +0 map alike, as cmp.Compare has them equal.
-func sortableBits(f float64) uint64 {
-	if f == 0 {
-		f = 0
-	}
-	b := math.Float64bits(f)
-	if b>>63 != 0 {
-		return ^b
-	}
-	return b | 1<<63
-}
-
 // sortDraw orders the judged indices by the drawn values x (ties by
-// index) with a stable LSD radix sort on their sortable bits, and notes
-// the ranges of tied values. It is done once per draw of a topic; tauw
-// then only has to order each tie by the system's scores.
+// index) with numeric.Argsort's radix sort, and notes the ranges of tied
+// values. It is done once per draw of a topic; tauw then only has to order
+// each tie by the system's scores.
 func (k *tauwScratch) sortDraw(x []float64) {
 	n := len(x)
 	k.grow(n)
-	order, keys := k.order, k.keys
-	var counts [8][256]int32
-	for i, v := range x {
-		key := sortableBits(v)
-		order[i], keys[i] = int32(i), key
-		for d := range 8 {
-			counts[d][byte(key>>(8*d))]++
-		}
-	}
-	tmpOrder, tmpK := k.tmpOrder, k.tmpK
-	for d := range 8 {
-		c := &counts[d]
-		if c[byte(keys[0]>>(8*d))] == int32(n) {
-			continue // every key has this digit
-		}
-		pos := int32(0)
-		for b := range c {
-			c[b], pos = pos, pos+c[b]
-		}
-		for i, key := range keys {
-			b := byte(key >> (8 * d))
-			tmpOrder[c[b]], tmpK[c[b]] = order[i], key
-			c[b]++
-		}
-		order, tmpOrder = tmpOrder, order
-		keys, tmpK = tmpK, keys
-	}
-	k.order, k.tmpOrder, k.keys, k.tmpK = order, tmpOrder, keys, tmpK
+	numeric.Argsort(x, k.order, k.tmpOrder, k.keys, k.tmpK)
+	keys := k.keys
 	k.ties = k.ties[:0]
 	for i := 0; i < n; {
 		j := i + 1

@@ -1,7 +1,6 @@
 package rankcorr
 
 import (
-	"cmp"
 	"math"
 	"slices"
 
@@ -129,11 +128,9 @@ func isConstant(x []float64) bool {
 // averageRanks returns scipy.stats.rankdata(x, method="average"): ranks 1..n in increasing
 // order, each group of equal values receiving the mean of the ranks it spans. x must be NaN-free.
 func averageRanks(x []float64) []float64 {
-	order := make([]int, len(x))
-	for i := range order {
-		order[i] = i
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(x[a], x[b]) })
+	n := len(x)
+	order := make([]int32, n)
+	numeric.Argsort(x, order, make([]int32, n), make([]uint64, n), make([]uint64, n))
 	ranks := make([]float64, len(x))
 	for start := 0; start < len(order); {
 		end := start + 1

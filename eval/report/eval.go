@@ -11,13 +11,12 @@ import (
 	"strconv"
 
 	"github.com/gocarina/gocsv"
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/tw"
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 
 	"github.com/ntcir-pmr/mreval/internal/safetext"
+	"github.com/ntcir-pmr/mreval/internal/texttable"
 )
 
 // EvalOptions select what an eval report shows.
@@ -234,7 +233,7 @@ func WriteTable(w io.Writer, results []*measure.Result, opt EvalOptions) error {
 	for _, col := range results[0].Columns {
 		header = append(header, col.Name)
 	}
-	tw := NewTable(w)
+	tw := texttable.New(w)
 	tw.Header(header)
 	for _, r := range results {
 		if opt.PerTopic {
@@ -272,10 +271,4 @@ func tableNumber(v float64, integer bool) string {
 	default:
 		return strconv.FormatFloat(v, 'f', 4, 64)
 	}
-}
-
-// NewTable is a tablewriter table that prints headers verbatim (measure
-// names such as ndcg@10 must not be re-cased or re-spaced).
-func NewTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w, tablewriter.WithHeaderAutoFormat(tw.Off))
 }

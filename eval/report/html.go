@@ -8,6 +8,7 @@ import (
 	"io"
 	"math"
 	"strconv"
+	"sync"
 
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
 )
@@ -26,7 +27,7 @@ func WriteLeaderboardHTML(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderbo
 		return err
 	}
 	bw := bufio.NewWriter(w)
-	if err := htmlTemplate.Execute(bw, page); err != nil {
+	if err := htmlTemplate().Execute(bw, page); err != nil {
 		return err
 	}
 	return bw.Flush()
@@ -264,7 +265,10 @@ func trustedSVG(svg string, err error) (template.HTML, error) {
 	return template.HTML(svg), err //nolint:gosec // generated, text escaped by vgsvg
 }
 
-var htmlTemplate = template.Must(template.New("leaderboard").Parse(`<!DOCTYPE html>
+// htmlTemplate is parsed on first use, not at start-up: every mreval
+// command links this package.
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("leaderboard").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -443,3 +447,4 @@ ul.notes { font-size: .85rem; color: #444; }
 </body>
 </html>
 `))
+})

@@ -20,6 +20,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval/report"
 	"github.com/ntcir-pmr/mreval/internal/browsertest"
+	"github.com/ntcir-pmr/mreval/internal/thorough"
 )
 
 // The HTML report is tested in a real headless browser (Debian's chromium
@@ -55,9 +56,15 @@ func defaultBoardPage(t *testing.T) string {
 	return page
 }
 
-// chromiumPath finds Debian's chromium (or another Chromium build).
+// chromiumPath finds Debian's chromium (or another Chromium build). The
+// browser session runs with MREVAL_THOROUGH=1 (chromium's start-up alone
+// would take a tenth of the everyday suite's budget), or when -page or
+// -update asks for it.
 func chromiumPath(t *testing.T) string {
 	t.Helper()
+	if *pageFlag == "" && !*updateFlag {
+		thorough.Skip(t, "the HTML report's browser session")
+	}
 	return browsertest.Chromium(t, "the HTML report")
 }
 

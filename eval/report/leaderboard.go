@@ -13,6 +13,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
 
 	"github.com/ntcir-pmr/mreval/internal/safetext"
+	"github.com/ntcir-pmr/mreval/internal/texttable"
 )
 
 // LeaderboardOptions select what a leaderboard report shows beyond the
@@ -466,7 +467,7 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 	if describe {
 		header = append(header, "team", "description")
 	}
-	t := NewTable(bw)
+	t := texttable.New(bw)
 	t.Header(header)
 	for d, r := range lb.Runs {
 		row := []string{strconv.Itoa(r.Rank), r.Tag}
@@ -512,7 +513,7 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 	for mi := range lb.Measures {
 		m := &lb.Measures[mi]
 		fmt.Fprintf(bw, "\n== %s (%s) ==\n", m.Name, direction(m))
-		t := NewTable(bw)
+		t := texttable.New(bw)
 		lvl := fmtLevel(lb.Level)
 		t.Header([]string{"rank", "run", "mean", "t " + lvl + " CI", "bootstrap " + lvl + " CI", "topics", "undefined", "HSD"})
 		for d, r := range lb.Runs {
@@ -529,7 +530,7 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 			continue
 		}
 		fmt.Fprintf(bw, "\nPairwise comparisons of %s (A − B; two-sided p; Holm over %d t-tests and %d randomisation tests):\n", m.Name, m.TTestFamily, m.RandomisationFamily)
-		t = NewTable(bw)
+		t = texttable.New(bw)
 		t.Header([]string{"A", "B", "A−B", "t", "p t", "Holm t", "p rand", "Holm rand", "g_z", "p HSD", "ES_HSD"})
 		for _, p := range m.Pairs {
 			if err := t.Append([]string{lb.Runs[p.A].Tag, lb.Runs[p.B].Tag, fmtMean(p.MeanDiff), fmtStat(p.T), fmtP(p.TP), fmtP(p.THolm),
@@ -542,7 +543,7 @@ func WriteLeaderboardTable(w io.Writer, lb *leaderboard.Leaderboard, opt Leaderb
 		}
 		if m.HSD.P != nil {
 			fmt.Fprintf(bw, "\nTukey HSD p-values of %s (%d topics, B = %d; columns are leaderboard positions):\n", m.Name, m.HSD.Topics, m.HSD.Permutations)
-			t = NewTable(bw)
+			t = texttable.New(bw)
 			h := []string{"run"}
 			for d := range lb.Runs {
 				h = append(h, strconv.Itoa(d+1))

@@ -7,9 +7,11 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/ntcir-pmr/mreval/eval/leaderboard"
 	"github.com/ntcir-pmr/mreval/eval/noise"
+	"github.com/ntcir-pmr/mreval/internal/texttable"
 )
 
 // The noise-ceiling section of the leaderboard reports (lb.Noise set: a
@@ -103,7 +105,7 @@ func writeNoiseTable(bw *bufio.Writer, lb *leaderboard.Leaderboard, details bool
 	for _, m := range lb.Measures {
 		header = append(header, m.Name)
 	}
-	t := NewTable(bw)
+	t := texttable.New(bw)
 	t.Header(header)
 	ranks, labels, cells := noiseRows(lb)
 	for i := range ranks {
@@ -162,13 +164,15 @@ func noiseHTML(lb *leaderboard.Leaderboard) (template.HTML, error) {
 		data.Rows = append(data.Rows, row{Rank: ranks[i], Label: labels[i], Oracle: i == 0, Cells: cells[i]})
 	}
 	var b strings.Builder
-	if err := noiseHTMLTemplate.Execute(&b, data); err != nil {
+	if err := noiseHTMLTemplate().Execute(&b, data); err != nil {
 		return "", err
 	}
 	return template.HTML(b.String()), nil //nolint:gosec // rendered by html/template, which escaped every value
 }
 
-var noiseHTMLTemplate = template.Must(template.New("noise").Parse(`
+// noiseHTMLTemplate is parsed on first use, as htmlTemplate is.
+var noiseHTMLTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("noise").Parse(`
 <h2 id="noise">Noise ceiling</h2>
 <p class="legend">{{.Meaning}}</p>
 <div class="scroll">
@@ -182,6 +186,7 @@ var noiseHTMLTemplate = template.Must(template.New("noise").Parse(`
 </table>
 </div>
 `))
+})
 
 type jsonNoise struct {
 	Model    string             `json:"model"`

@@ -12,6 +12,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval/noise"
 
 	"github.com/ntcir-pmr/mreval/internal/safetext"
+	"github.com/ntcir-pmr/mreval/internal/texttable"
 )
 
 // NoiseFormats are the formats of `mreval noise`.
@@ -60,7 +61,7 @@ func WriteNoiseTable(w io.Writer, r *noise.Report) error {
 		return err
 	}
 	header := append([]string{"topic", "seed_runs", "sigma", "sigma_mad"}, r.Measures...)
-	tab := NewTable(w)
+	tab := texttable.New(w)
 	tab.Header(header)
 	for _, tr := range append(append([]noise.TopicReport(nil), r.Topics...), r.All) {
 		row := []string{tr.ID, strconv.Itoa(tr.SeedRuns), tableNumber(tr.Sigma, false), tableNumber(tr.SigmaMAD, false)}
@@ -85,7 +86,7 @@ func WriteNoiseTable(w io.Writer, r *noise.Report) error {
 	for _, m := range r.Measures {
 		header = append(header, m, m+" under noise")
 	}
-	tab = NewTable(w)
+	tab = texttable.New(w)
 	tab.Header(header)
 	for _, run := range r.Runs {
 		for t, tr := range r.Topics {

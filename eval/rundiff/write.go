@@ -10,9 +10,8 @@ import (
 	"math"
 	"strconv"
 
-	"github.com/ntcir-pmr/mreval/eval/report"
-
 	"github.com/ntcir-pmr/mreval/internal/safetext"
+	"github.com/ntcir-pmr/mreval/internal/texttable"
 )
 
 // WriteTable writes one row per topic and a closing `all` row: identical
@@ -23,7 +22,7 @@ func WriteTable(w io.Writer, d *Diff) error {
 	for _, col := range d.Columns {
 		header = append(header, "Δ"+col.Name)
 	}
-	t := report.NewTable(w)
+	t := texttable.New(w)
 	t.Header(header)
 	for _, tp := range d.Topics {
 		row := []string{safetext.CSVCell(tp.Topic), yesNo(tp.Identical), itoa(tp.DocsA), itoa(tp.DocsB), itoa(tp.OnlyA), itoa(tp.OnlyB),

@@ -17,6 +17,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"sync"
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
@@ -99,11 +100,11 @@ type Validator struct {
 }
 
 // tagPattern is the run tag syntax of the task rules.
-var tagPattern = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`)
+var tagPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[A-Za-z0-9_.-]{1,64}$`) })
 
 // ValidTag reports whether tag is a legal run tag: 1 to 64 characters from
 // A–Z, a–z, 0–9, underscore, dot and hyphen.
-func ValidTag(tag string) bool { return tagPattern.MatchString(tag) }
+func ValidTag(tag string) bool { return tagPattern().MatchString(tag) }
 
 // NewValidator prepares the indexes of the pool and topic list. It fails
 // when the rules themselves are unusable: an empty or duplicated pool or

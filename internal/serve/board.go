@@ -149,11 +149,11 @@ func (s *Server) board(ctx context.Context, p *Phase, format string, admin bool)
 
 // scriptPattern finds the inline scripts of the leaderboard page, whose
 // hashes the page's content security policy allows (and nothing else).
-var scriptPattern = regexp.MustCompile(`(?s)<script>(.*?)</script>`)
+var scriptPattern = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`(?s)<script>(.*?)</script>`) })
 
 func scriptHashes(page []byte) []string {
 	var out []string
-	for _, m := range scriptPattern.FindAllSubmatch(page, -1) {
+	for _, m := range scriptPattern().FindAllSubmatch(page, -1) {
 		sum := sha256.Sum256(m[1])
 		out = append(out, "'sha256-"+base64.StdEncoding.EncodeToString(sum[:])+"'")
 	}

@@ -5,6 +5,7 @@ import (
 	"embed"
 	"html/template"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/ntcir-pmr/mreval/eval/intake"
@@ -25,21 +26,22 @@ var templateFuncs = template.FuncMap{
 }
 
 // pages holds one template set per page: the layout plus the page's
-// "content".
-var pages = func() map[string]*template.Template {
+// "content". They are parsed on first use, not at start-up: every mreval
+// command links this package, and only serve renders a page.
+var pages = sync.OnceValue(func() map[string]*template.Template {
 	out := map[string]*template.Template{}
 	for _, name := range pageNames {
 		out[name] = template.Must(template.New("layout.html").Funcs(templateFuncs).
 			ParseFS(templateFS, "templates/layout.html", "templates/"+name+".html"))
 	}
 	return out
-}()
+})
 
 // render writes a page; it is rendered into a buffer first, so a template
 // error is a clean 500 rather than half a page.
 func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d *pageData) {
 	var buf bytes.Buffer
-	if err := pages[name].Execute(&buf, d); err != nil {
+	if err := pages()[name].Execute(&buf, d); err != nil {
 		s.log.Error("rendering a page", "page", name, "error", err.Error())
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
