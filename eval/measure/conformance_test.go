@@ -1,7 +1,6 @@
 package measure_test
 
 import (
-	"bytes"
 	"encoding/json"
 	"math"
 	"os"
@@ -14,57 +13,13 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
-	"github.com/ntcir-pmr/mreval/eval/report"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 const vectors = "../../testdata/conformance/scorer"
 
-// The command line that made the trec/ vectors (see their README).
-var trecVectorMeasures = []string{"ndcg", "ndcg_cut.1,3,5,10", "P.1,5", "recip_rank", "num_q", "num_ret", "num_rel"}
-
-func TestTrecEvalByteIdentity(t *testing.T) {
-	cases, err := filepath.Glob(filepath.Join(vectors, "trec", "*.qrels"))
-	require.NoError(t, err)
-	require.Len(t, cases, 40)
-	ms, err := measure.ParseAll(trecVectorMeasures)
-	require.NoError(t, err)
-	for _, qrelsPath := range cases {
-		base := strings.TrimSuffix(qrelsPath, ".qrels")
-		for _, complete := range []bool{false, true} {
-			want := base + ".expected"
-			if complete {
-				want += "_c"
-			}
-			t.Run(filepath.Base(want), func(t *testing.T) {
-				q, run := loadCase(t, base)
-				assertTrecOutput(t, want, q, run, measure.Config{Measures: ms, Complete: complete})
-			})
-		}
-	}
-}
-
-// loadCase reads BASE.qrels and BASE.run of a conformance case.
-func loadCase(t *testing.T, base string) (*eval.Qrels, *eval.Run) {
-	t.Helper()
-	q, err := trecfmt.ReadQrelsFile(base+".qrels", trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	run, err := trecfmt.ReadRunFile(base+".run", trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return q, run
-}
-
-// assertTrecOutput scores run as `trec_eval -q` would print it and compares
-// the bytes with the file expectedPath.
-func assertTrecOutput(t *testing.T, expectedPath string, q *eval.Qrels, run *eval.Run, cfg measure.Config) {
-	t.Helper()
-	res := measure.Evaluate(q, run, cfg)
-	var got bytes.Buffer
-	require.NoError(t, report.WriteTrec(&got, []*measure.Result{res}, report.EvalOptions{PerTopic: true}))
-	expected, err := os.ReadFile(expectedPath)
-	require.NoError(t, err)
-	assert.Equal(t, string(expected), got.String())
-}
+// trec_eval's own output, byte for byte, is pinned in eval/report
+// (TestTrecEvalByteIdentity, TestTrecEvalExtra).
 
 type floatCase struct {
 	TopicsInRun []string                       `json:"topics_in_run"`
@@ -82,7 +37,7 @@ func TestFloatVectors(t *testing.T) {
 			raw, err := os.ReadFile(path)
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(raw, &want))
-			q, run := loadCase(t, base)
+			q, run := testtree.ReadCase(t, base)
 			assert.Equal(t, want.TopicsInRun, run.Topics)
 			checkPerTopic(t, q, run, want.PerTopic, nil)
 		})
@@ -130,7 +85,7 @@ func TestNTCIRVectors(t *testing.T) {
 			raw, err := os.ReadFile(path)
 			require.NoError(t, err)
 			require.NoError(t, json.Unmarshal(raw, &want))
-			q, run := loadCase(t, base)
+			q, run := testtree.ReadCase(t, base)
 			// pyNTCIREVAL was run with the PMR scale -g 1:2:3 (maxGain 3),
 			// also on cases whose judgments stop at level 2.
 			opts := measure.DefaultOptions()
@@ -147,34 +102,5 @@ func TestNTCIRVectors(t *testing.T) {
 			}
 			checkPerTopic(t, q, run, want.PerTopic, opts)
 		})
-	}
-}
-
-// TestTrecEvalExtra checks cases made by scripts/make_trec_extra.py with
-// trec_eval 9.0.8 itself: the measures the shipped vectors lack (map,
-// Rprec, recall, num_rel_ret), float32-only score ties, docno-prefix ties,
-// negative judgments, -c and -l 2.
-func TestTrecEvalExtra(t *testing.T) {
-	cases, err := filepath.Glob("../../testdata/trec_extra/*.qrels")
-	require.NoError(t, err)
-	require.Len(t, cases, 30)
-	ms, err := measure.ParseAll([]string{"num_q", "num_ret", "num_rel", "num_rel_ret", "map", "Rprec",
-		"recip_rank", "P.1,2,5,10,30", "recall.5,10,100", "ndcg", "ndcg_cut.3,10,20"})
-	require.NoError(t, err)
-	variants := []struct {
-		suffix   string
-		complete bool
-		level    int64
-	}{{"expected", false, 1}, {"expected_c", true, 1}, {"expected_l2", false, 2}}
-	for _, qrelsPath := range cases {
-		base := strings.TrimSuffix(qrelsPath, ".qrels")
-		for _, v := range variants {
-			t.Run(filepath.Base(base)+"."+v.suffix, func(t *testing.T) {
-				q, run := loadCase(t, base)
-				opts := measure.DefaultOptions()
-				opts.RelevanceLevel = v.level
-				assertTrecOutput(t, base+"."+v.suffix, q, run, measure.Config{Measures: ms, Complete: v.complete, Options: opts})
-			})
-		}
 	}
 }

@@ -1,5 +1,5 @@
 // Package testtree holds test helpers shared by the packages that check
-// the shipped collections.
+// the shipped collections and the conformance vectors.
 package testtree
 
 import (
@@ -10,6 +10,9 @@ import (
 	"testing"
 
 	"github.com/stretchr/testify/require"
+
+	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 )
 
 // CopyCollections copies qrels/ and runs/ of the module root at root into
@@ -104,4 +107,14 @@ func copyDir(root, dir, dst string, edit func(rel string, data []byte) []byte) e
 		}
 		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
 	})
+}
+
+// ReadCase reads BASE.qrels and BASE.run of a conformance case.
+func ReadCase(t testing.TB, base string) (*eval.Qrels, *eval.Run) {
+	t.Helper()
+	q, err := trecfmt.ReadQrelsFile(base+".qrels", trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	run, err := trecfmt.ReadRunFile(base+".run", trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	return q, run
 }
