@@ -1,11 +1,12 @@
 // Package thorough says whether a test runs its long form.
 //
 // `go test ./...` is the everyday suite: it must finish in 30 seconds on an
-// idle 2-core machine, so a few tests run a sample there (every eighth
-// hostile input, 40 uploads to the submission site, one training seed) and
-// the browser sessions do not run at all. With MREVAL_THOROUGH=1 every test
-// runs its whole form; .ci/run does that once before it runs the everyday
-// suite, so CI loses nothing.
+// idle 2-core machine, so a few tests run a sample there (the first hostile
+// input of each reader, 20 uploads to the submission site) and a few do not
+// run at all (the browser sessions, Model Spider's end-to-end training).
+// With MREVAL_THOROUGH=1 every test runs its whole form; .ci/run does that
+// once before it runs the everyday suite, so CI loses nothing.
+// docs/architecture.md lists them.
 package thorough
 
 import (
