@@ -223,3 +223,40 @@ func TestProblemsCap(t *testing.T) {
 	}
 	assert.Equal(t, strings.Repeat("x\n", 20)+"... and 5 more problems", p.Error())
 }
+
+// TestSheetNeutralisesFormulas: topics and LoRA IDs that a spreadsheet
+// would run as formulas are written with a leading apostrophe, and the
+// sheet reads back to the same IDs, whether it comes back as written or
+// saved again by a spreadsheet (which drops the apostrophe).
+func TestSheetNeutralisesFormulas(t *testing.T) {
+	rows := []Row{
+		{Topic: "=t", Doc: `=HYPERLINK("http://x","y")`, Assessor: "ann", Grade: "1"},
+		{Topic: "t1", Doc: "-lora", Assessor: "ann", Grade: "2"},
+		{Topic: "t1", Doc: "+1", Assessor: "ann", Grade: "0"},
+		{Topic: "t1", Doc: "@sum", Assessor: "ann", Grade: "3"},
+		{Topic: "t1", Doc: "'quoted", Assessor: "ann", Grade: "1"},
+		{Topic: "t1", Doc: "plain-lora", Assessor: "ann", Grade: "2"},
+	}
+	var b bytes.Buffer
+	require.NoError(t, WriteSheet(&b, rows))
+	assert.Equal(t, "topic,lora_id,assessor,grade\n"+
+		"'=t,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",ann,1\n"+
+		"t1,'-lora,ann,2\n"+
+		"t1,'+1,ann,0\n"+
+		"t1,'@sum,ann,3\n"+
+		"t1,''quoted,ann,1\n"+
+		"t1,plain-lora,ann,2\n", b.String())
+
+	js, err := ParseSheet("s.csv", b.Bytes(), 3)
+	require.NoError(t, err)
+	require.Len(t, js, len(rows))
+	for i, j := range js {
+		assert.Equal(t, []string{rows[i].Topic, rows[i].Doc}, []string{j.Topic, j.Doc}, "row %d", i+1)
+	}
+
+	// As a spreadsheet saves it again: the marks are gone.
+	saved := "topic,lora_id,assessor,grade\n=t,-lora,ann,2\n"
+	js, err = ParseSheet("s.csv", []byte(saved), 3)
+	require.NoError(t, err)
+	assert.Equal(t, []string{"=t", "-lora"}, []string{js[0].Topic, js[0].Doc})
+}

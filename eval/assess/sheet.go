@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // SheetHeader is the header of a judging sheet. A sheet is a CSV file
@@ -35,20 +36,39 @@ type Sheet struct {
 	Rows []Row
 }
 
-// WriteSheet writes a sheet as CSV with LF line ends.
+// WriteSheet writes a sheet as CSV with LF line ends. Topics and LoRA IDs
+// come from participants' runs and the collection, and assessors open the
+// sheet in a spreadsheet: a cell that a spreadsheet would read as a formula
+// gets a leading apostrophe (sheetCell), which ParseSheet removes again.
 func WriteSheet(w io.Writer, rows []Row) error {
 	cw := csv.NewWriter(w)
 	if err := cw.Write(SheetHeader); err != nil {
 		return err
 	}
 	for _, r := range rows {
-		if err := cw.Write([]string{r.Topic, r.Doc, r.Assessor, r.Grade}); err != nil {
+		if err := cw.Write([]string{sheetCell(r.Topic), sheetCell(r.Doc), r.Assessor, r.Grade}); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
 }
+
+// sheetCell is safetext.CSVCell, which puts an apostrophe (a spreadsheet's
+// "this is text" mark) before a cell starting with =, +, -, @, a tab or a
+// carriage return, and also doubles a leading apostrophe, so that
+// sheetText, which drops one leading apostrophe, gives every cell back
+// exactly. A spreadsheet that saves the sheet again drops the mark itself.
+func sheetCell(s string) string {
+	if strings.HasPrefix(s, "'") {
+		return "'" + s
+	}
+	return safetext.CSVCell(s)
+}
+
+// sheetText is the text of a topic or lora_id cell: without sheetCell's
+// leading apostrophe.
+func sheetText(cell string) string { return strings.TrimPrefix(cell, "'") }
 
 // Judgment is one grade given by one assessor, with where it was read.
 type Judgment struct {
@@ -141,6 +161,9 @@ func ParseSheet(name string, data []byte, maxGrade int) ([]Judgment, error) {
 		bad := false
 		for i, dst := range []*string{&j.Topic, &j.Doc, &j.Assessor} {
 			v := strings.TrimSpace(rec[i])
+			if i < 2 {
+				v = sheetText(v)
+			}
 			switch {
 			case v == "":
 				probs = append(probs, fmt.Sprintf("%s:%d: %s is empty", name, line, SheetHeader[i]))
