@@ -261,6 +261,10 @@ func tensorParams(tensors []fileTensor, avail int) (int, error) {
 
 // readBounded reads a regular file of at most MaxFileSize bytes.
 func readBounded(path string) ([]byte, error) {
+	// Stat first: opening a FIFO would wait for a writer.
+	if info, err := os.Stat(path); err == nil && !info.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file but %s", path, fileKind(info.Mode()))
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return nil, err

@@ -316,6 +316,10 @@ const maxReportSize = 16 << 20
 // readEarlierReport returns the document at path, or nil when there is
 // none.
 func readEarlierReport(path string) ([]byte, error) {
+	// Stat first: opening a FIFO would wait for a writer.
+	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("%s: not a regular file", safetext.Name(path))
+	}
 	f, err := os.Open(path)
 	if errors.Is(err, fs.ErrNotExist) {
 		return nil, nil

@@ -647,6 +647,19 @@ func generatedHostileCases() []hostileCase {
 			},
 			args: []string{"intake", "--store", "store", "--team", "t", "--replace", "--collection", "recycling", "runs/recycling/prior.run"}},
 
+		// A FIFO that nobody writes to: open(2) would wait for ever; the
+		// read timeout bounds the open too.
+		{name: "gen-fifo-no-writer-eval", exits: []int{1}, stderr: regexp.MustCompile(`nowriter\.run: cannot open: .*FIFO`),
+			setup: func(t *testing.T, _ *hostileEnv, dir string) {
+				require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "nowriter.run"), 0o644))
+			},
+			args: []string{"eval", "--read-timeout", "1s", "{H}/base/small.qrels", "nowriter.run"}},
+		{name: "gen-fifo-no-writer-validate", exits: []int{1}, stderr: regexp.MustCompile(`nowriter\.run: error: cannot open: .*FIFO`),
+			setup: func(t *testing.T, _ *hostileEnv, dir string) {
+				require.NoError(t, syscall.Mkfifo(filepath.Join(dir, "nowriter.run"), 0o644))
+			},
+			args: []string{"validate", "--read-timeout", "1s", "--task", "B", "--collection", "subtask-b-sample", "nowriter.run"}},
+
 		// Directories of runs: what is not a regular file is refused, not opened.
 		{name: "gen-runs-dir-fifo", exits: []int{1}, stderr: regexp.MustCompile(`stuck\.run\b`),
 			setup: func(t *testing.T, _ *hostileEnv, dir string) {

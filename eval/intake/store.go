@@ -250,7 +250,7 @@ func (s *Store) Submit(v *validate.Validator, sub Submission) (*Result, error) {
 	lim := v.Rules().Limits.WithDefaults()
 	in := sub.Reader
 	if in == nil {
-		rc, err := openInput(sub.Path)
+		rc, err := openInput(sub.Path, lim.ReadTimeout)
 		if err != nil {
 			var pe *fs.PathError
 			if errors.As(err, &pe) {
@@ -495,11 +495,11 @@ func (s *Store) nextVersion(f *storeFS, tagRel string, cur *Entry) (int, error) 
 }
 
 // openInput opens a submitted file; "-" is standard input.
-func openInput(p string) (io.ReadCloser, error) {
+func openInput(p string, timeout time.Duration) (io.ReadCloser, error) {
 	if p == "-" {
 		return io.NopCloser(os.Stdin), nil
 	}
-	f, err := os.Open(p)
+	f, err := fsutil.OpenRead(p, timeout)
 	if err != nil {
 		return nil, err
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
@@ -142,7 +143,12 @@ func Open(path string, lim Limits) (*Source, error) {
 		f = io.NopCloser(os.Stdin)
 		name = "<stdin>"
 	} else {
-		file, err := os.Open(path)
+		timeout := lim.WithDefaults().ReadTimeout
+		file, err := fsutil.OpenRead(path, timeout)
+		if errors.Is(err, fsutil.ErrNoWriter) {
+			return nil, fmt.Errorf("%s: cannot open: %w: nothing wrote to it (a FIFO?) for %v (raise --%s if this is intended)",
+				safetext.Name(path), ErrTimeLimit, timeout, FlagReadTimeout)
+		}
 		if err != nil {
 			var pe *fs.PathError
 			if errors.As(err, &pe) {

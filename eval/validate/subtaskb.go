@@ -52,6 +52,11 @@ func subtaskBHeader(path string) string {
 	if path == "-" {
 		return ""
 	}
+	// Only a regular file is peeked at: opening a FIFO would wait for a
+	// writer, and reading it would take what the reader proper needs.
+	if st, err := os.Stat(path); err != nil || !st.Mode().IsRegular() {
+		return ""
+	}
 	f, err := os.Open(path)
 	if err != nil {
 		return ""
