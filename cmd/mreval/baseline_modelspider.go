@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
-	"os"
 	"path/filepath"
 
 	"github.com/urfave/cli/v2"
@@ -14,6 +13,7 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/transfer"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
+	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
@@ -316,26 +316,7 @@ const maxReportSize = 16 << 20
 // readEarlierReport returns the document at path, or nil when there is
 // none.
 func readEarlierReport(path string) ([]byte, error) {
-	// Stat first: opening a FIFO would wait for a writer.
-	if st, err := os.Stat(path); err == nil && !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s: not a regular file", safetext.Name(path))
-	}
-	f, err := os.Open(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	b, err := io.ReadAll(io.LimitReader(f, maxReportSize+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", safetext.Name(path), err)
-	}
-	if len(b) > maxReportSize {
-		return nil, fmt.Errorf("%s: larger than %d MiB, not a report of this command", safetext.Name(path), maxReportSize>>20)
-	}
-	return b, nil
+	return fsutil.ReadOptional(path, maxReportSize, "a report of this command")
 }
 
 // readTopicList reads a --topics file; an empty one is an error, not a run

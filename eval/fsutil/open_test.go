@@ -53,3 +53,41 @@ func TestOpenRead(t *testing.T) {
 	assert.Equal(t, "y\n", string(b[:n]))
 	require.NoError(t, f.Close())
 }
+
+func TestReadOptional(t *testing.T) {
+	dir := t.TempDir()
+	small := filepath.Join(dir, "state.json")
+	require.NoError(t, os.WriteFile(small, []byte("{}\n"), 0o600))
+	big := filepath.Join(dir, "big.json")
+	require.NoError(t, os.WriteFile(big, []byte("0123456789"), 0o600))
+	link := filepath.Join(dir, "link.json")
+	require.NoError(t, os.Symlink(small, link))
+	fifo := filepath.Join(dir, "fifo.json")
+	require.NoError(t, syscall.Mkfifo(fifo, 0o600))
+
+	tests := []struct {
+		name, path string
+		want       []byte
+		err        string
+	}{
+		{"missing: nil, nil", filepath.Join(dir, "missing.json"), nil, ""},
+		{"regular", small, []byte("{}\n"), ""},
+		{"over the limit", big, nil, big + ": larger than 9 bytes: not a test file"},
+		{"symbolic link", link, nil, link + " is not a regular file (a symbolic link or special file is never followed)"},
+		{"FIFO: refused, not opened", fifo, nil, fifo + " is not a regular file (a symbolic link or special file is never followed)"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got, err := ReadOptional(tc.path, 9, "a test file")
+			if tc.err != "" {
+				assert.EqualError(t, err, tc.err)
+				return
+			}
+			require.NoError(t, err)
+			assert.Equal(t, tc.want, got)
+		})
+	}
+	got, err := ReadOptional(big, 10, "a test file")
+	require.NoError(t, err)
+	assert.Equal(t, "0123456789", string(got), "exactly max bytes is fine")
+}

@@ -1,10 +1,8 @@
 package serve
 
 import (
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"path/filepath"
 
@@ -50,23 +48,7 @@ func openRegularNoFollow(name string) (*os.File, error) {
 
 // readSmall reads one of the server's files; a missing file is nil, nil.
 func readSmall(dir, name string) ([]byte, error) {
-	p := filepath.Join(dir, name)
-	f, err := openRegularNoFollow(p)
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	data, err := io.ReadAll(io.LimitReader(f, maxSmallFile+1))
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", safetext.Name(p), err)
-	}
-	if len(data) > maxSmallFile {
-		return nil, fmt.Errorf("%s: larger than %d bytes: not a file of mreval serve", safetext.Name(p), maxSmallFile)
-	}
-	return data, nil
+	return fsutil.ReadOptional(filepath.Join(dir, name), maxSmallFile, "a file of mreval serve")
 }
 
 // writeNew writes dir/name, which must not exist (fsutil.CreateIn).
