@@ -118,8 +118,9 @@ var flagInError = sync.OnceValue(func() *regexp.Regexp {
 // echoFlagsAsTyped respells the flag an error names the way the user typed
 // it (--qrels stays --qrels), so the message matches the command line.
 func echoFlagsAsTyped(msg string, args []string) string {
-	return flagInError().ReplaceAllStringFunc(msg, func(m string) string {
-		sub := flagInError().FindStringSubmatch(m)
+	re := flagInError()
+	return re.ReplaceAllStringFunc(msg, func(m string) string {
+		sub := re.FindStringSubmatch(m)
 		name := sub[2]
 		for _, a := range args {
 			if a == "--" {

@@ -84,33 +84,25 @@ func (f *storeFS) pathError(op, rel string, err error) error {
 
 // openRegular opens rel for reading if it is a regular file reached
 // without symbolic links, and checks that what was opened is what was
-// checked. The manifest is replaced whole by a rename, and readers that do
-// not take the lock may see that happen between the check and the open:
-// when what was opened is another regular file, the check and the open are
-// made again, a few times, before the change is an error.
+// checked (fsutil.OpenChecked: a manifest replaced by a concurrent
+// intake's rename meanwhile is checked and opened again).
 func (f *storeFS) openRegular(rel string) (*os.File, fs.FileInfo, error) {
-	const attempts = 5
-	for attempt := 1; ; attempt++ {
-		st, err := f.lstat(rel)
-		if err != nil {
-			return nil, nil, err
-		}
-		if !st.Mode().IsRegular() {
-			return nil, nil, fmt.Errorf("%s is not a regular file", safetext.Name(f.abs(rel)))
-		}
-		file, err := f.root.OpenFile(filepath.FromSlash(rel), openReadFlags, 0)
-		if err != nil {
-			return nil, nil, f.pathError("open", rel, err)
-		}
-		fst, err := file.Stat()
-		if err == nil && os.SameFile(st, fst) {
-			return file, fst, nil
-		}
-		file.Close()
-		if err != nil || !fst.Mode().IsRegular() || attempt == attempts {
-			return nil, nil, fmt.Errorf("%s changed while being opened", safetext.Name(f.abs(rel)))
-		}
+	file, st, err := fsutil.OpenChecked(
+		func() (fs.FileInfo, error) { return f.lstat(rel) },
+		func() (*os.File, error) {
+			file, err := f.root.OpenFile(filepath.FromSlash(rel), openReadFlags, 0)
+			if err != nil {
+				return nil, f.pathError("open", rel, err)
+			}
+			return file, nil
+		})
+	switch {
+	case errors.Is(err, fsutil.ErrNotRegular):
+		return nil, nil, fmt.Errorf("%s is not a regular file", safetext.Name(f.abs(rel)))
+	case errors.Is(err, fsutil.ErrChanged):
+		return nil, nil, fmt.Errorf("%s %w", safetext.Name(f.abs(rel)), fsutil.ErrChanged)
 	}
+	return file, st, err
 }
 
 // readDir lists the directory rel (not a symbolic link, nor under one).

@@ -29,23 +29,6 @@ const (
 // maxSmallFile bounds the server's JSON files (teams, admin, state).
 const maxSmallFile = 16 << 20
 
-// openRegularNoFollow opens a regular file for reading, never through a
-// symbolic link as its last component.
-func openRegularNoFollow(name string) (*os.File, error) {
-	st, err := os.Lstat(name)
-	if err != nil {
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		return nil, fmt.Errorf("%s is not a regular file (a symbolic link or special file is never followed)", safetext.Name(name))
-	}
-	f, err := os.OpenFile(name, os.O_RDONLY|oNoFollow, 0)
-	if err != nil {
-		return nil, err
-	}
-	return f, nil
-}
-
 // readSmall reads one of the server's files; a missing file is nil, nil.
 func readSmall(dir, name string) ([]byte, error) {
 	return fsutil.ReadOptional(filepath.Join(dir, name), maxSmallFile, "a file of mreval serve")

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/ntcir-pmr/mreval/eval/fsutil"
 	"github.com/ntcir-pmr/mreval/eval/intake"
 	"github.com/ntcir-pmr/mreval/eval/validate"
 	"github.com/ntcir-pmr/mreval/internal/safetext"
@@ -115,7 +116,7 @@ func (ps *Phases) Open(now time.Time) []*Phase {
 // was given a collection (Split needs one).
 func LoadPhases(dir string, haveCollection bool) (*Phases, error) {
 	name := filepath.Join(dir, PhasesFile)
-	f, err := openRegularNoFollow(name)
+	f, err := fsutil.OpenRegular(name)
 	if err != nil {
 		if errors.Is(err, os.ErrNotExist) {
 			return nil, fmt.Errorf("%s: no phases file: write one (see docs/serve.md) or start with --demo", safetext.Name(name))
