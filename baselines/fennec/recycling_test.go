@@ -1,7 +1,6 @@
 package fennec_test
 
 import (
-	"bytes"
 	"flag"
 	"os"
 	"runtime"
@@ -14,10 +13,9 @@ import (
 
 	"github.com/ntcir-pmr/mreval/baselines/fennec"
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
-	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/zoo"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 	"github.com/ntcir-pmr/mreval/internal/thorough"
 )
 
@@ -70,20 +68,13 @@ func load(t testing.TB) *recycling {
 	return &rec
 }
 
-func runBytes(t *testing.T, r *eval.Run) []byte {
-	t.Helper()
-	var b bytes.Buffer
-	require.NoError(t, trecfmt.WriteRun(&b, r))
-	return b.Bytes()
-}
-
 // TestShippedRun checks the shipped run against a fresh computation and
 // its shape: 12 test topics × 1266 models, tag fennec.
 func TestShippedRun(t *testing.T) {
 	r := load(t)
 	shipped, err := os.ReadFile("../../runs/recycling/fennec.run")
 	require.NoError(t, err)
-	assert.Equal(t, string(shipped), string(runBytes(t, r.res.Run)))
+	assert.Equal(t, string(shipped), string(testtree.RunBytes(t, r.res.Run)))
 	assert.Equal(t, r.data.Test, r.res.Run.Topics)
 	for _, topic := range r.res.Run.Topics {
 		assert.Len(t, r.res.Run.ByID[topic].Entries, 1266)
@@ -99,8 +90,8 @@ func TestShippedRun(t *testing.T) {
 func TestDeterministicAcrossCores(t *testing.T) {
 	thorough.Skip(t, "fennec again with other GOMAXPROCS")
 	r := load(t)
-	want := runBytes(t, r.res.Run)
-	wantCold := runBytes(t, r.cold.Run)
+	want := testtree.RunBytes(t, r.res.Run)
+	wantCold := testtree.RunBytes(t, r.cold.Run)
 	loaded := runtime.GOMAXPROCS(0)
 	defer runtime.GOMAXPROCS(loaded)
 	for _, procs := range []int{1, 2} {
@@ -110,13 +101,13 @@ func TestDeterministicAcrossCores(t *testing.T) {
 		runtime.GOMAXPROCS(procs)
 		res, err := fennec.Run("fennec", r.data, fennec.Options{})
 		require.NoError(t, err)
-		assert.Equal(t, want, runBytes(t, res.Run), "GOMAXPROCS %d", procs)
+		assert.Equal(t, want, testtree.RunBytes(t, res.Run), "GOMAXPROCS %d", procs)
 		assert.Equal(t, r.res.CV.MeanSpearman, res.CV.MeanSpearman, "GOMAXPROCS %d", procs)
 	}
 	runtime.GOMAXPROCS(1)
 	cold, err := fennec.ColdStart("fennec-cold", r.data, r.models, fennec.Options{}, fennec.ColdStartOptions{Seed: coldSeed})
 	require.NoError(t, err)
-	assert.Equal(t, wantCold, runBytes(t, cold.Run), "cold start, GOMAXPROCS 1")
+	assert.Equal(t, wantCold, testtree.RunBytes(t, cold.Run), "cold start, GOMAXPROCS 1")
 	assert.Equal(t, r.cold.Held, cold.Held)
 }
 

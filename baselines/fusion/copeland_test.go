@@ -1,7 +1,6 @@
 package fusion
 
 import (
-	"bytes"
 	"fmt"
 	"math/rand/v2"
 	"testing"
@@ -11,6 +10,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 // copelandOracle is the original O(R·n²) Copeland, kept as the reference
@@ -94,13 +94,6 @@ func randomRuns(rng *rand.Rand, nRuns int) []*eval.Run {
 	return runs
 }
 
-func runBytes(t *testing.T, r *eval.Run) []byte {
-	t.Helper()
-	var buf bytes.Buffer
-	require.NoError(t, trecfmt.WriteRun(&buf, r))
-	return buf.Bytes()
-}
-
 // The sorted computation (one or two runs) and the pairwise one (three or
 // more) write byte for byte the run the original implementation wrote.
 func TestCopelandMatchesThePairwiseOracle(t *testing.T) {
@@ -111,7 +104,7 @@ func TestCopelandMatchesThePairwiseOracle(t *testing.T) {
 		require.NoError(t, err)
 		got, err := Copeland(runs, "c")
 		require.NoError(t, err)
-		require.Equal(t, string(runBytes(t, want)), string(runBytes(t, got)), "trial %d, %d runs", trial, len(runs))
+		require.Equal(t, string(testtree.RunBytes(t, want)), string(testtree.RunBytes(t, got)), "trial %d, %d runs", trial, len(runs))
 	}
 }
 

@@ -3,6 +3,7 @@
 package testtree
 
 import (
+	"bytes"
 	"fmt"
 	"io/fs"
 	"os"
@@ -117,4 +118,12 @@ func ReadCase(t testing.TB, base string) (*eval.Qrels, *eval.Run) {
 	run, err := trecfmt.ReadRunFile(base+".run", trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	return q, run
+}
+
+// RunBytes is r in TREC run format, as trecfmt.WriteRun writes it.
+func RunBytes(t testing.TB, r *eval.Run) []byte {
+	t.Helper()
+	var b bytes.Buffer
+	require.NoError(t, trecfmt.WriteRun(&b, r))
+	return b.Bytes()
 }
