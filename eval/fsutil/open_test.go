@@ -40,14 +40,18 @@ func TestOpenRead(t *testing.T) {
 	require.NoError(t, err)
 	require.NoError(t, w.Close())
 
-	// With a writer the FIFO opens.
+	// With a writer a FIFO opens. (Another FIFO: the goroutine left behind
+	// above may still hold the first one open, and a writer meeting it
+	// would write to it.)
+	fifo2 := filepath.Join(dir, "fifo2")
+	require.NoError(t, syscall.Mkfifo(fifo2, 0o644))
 	go func() {
-		if w, err := os.OpenFile(fifo, os.O_WRONLY, 0); err == nil {
+		if w, err := os.OpenFile(fifo2, os.O_WRONLY, 0); err == nil {
 			w.Write([]byte("y\n"))
 			w.Close()
 		}
 	}()
-	f, err = OpenRead(fifo, 10*time.Second)
+	f, err = OpenRead(fifo2, 10*time.Second)
 	require.NoError(t, err)
 	n, _ = f.Read(b)
 	assert.Equal(t, "y\n", string(b[:n]))
