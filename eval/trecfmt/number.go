@@ -163,8 +163,8 @@ func scanDecimal(b []byte) (off int, ok bool) {
 func isDigit(c byte) bool { return '0' <= c && c <= '9' }
 
 // isNonFiniteWord reports whether b spells an infinity or NaN the way
-// atof (and strconv.ParseFloat) read them: [sign] inf, infinity or nan,
-// in any case.
+// atof reads them: [sign] inf, infinity or nan, in any case
+// (strconv.ParseFloat takes no sign before nan).
 func isNonFiniteWord(b []byte) bool {
 	if len(b) > 0 && (b[0] == '+' || b[0] == '-') {
 		b = b[1:]
