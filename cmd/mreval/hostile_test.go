@@ -85,6 +85,7 @@ type hostileEnv struct {
 	bin     string
 	corpus  string // absolute testdata/hostile
 	shared  string // one copy of qrels/ and runs/, hard-linked into each case
+	big     string // large inputs made once (shareBig), apart from shared: linkCollections walks that while other cases make these
 	sem     chan struct{}
 	timeout time.Duration
 	bigMu   sync.Mutex // guards the making of shared large inputs
@@ -118,6 +119,7 @@ func TestHostileInputs(t *testing.T) {
 		bin:     mrevalBinary(t),
 		corpus:  corpus,
 		shared:  testtree.CopyCollections(t, moduleRoot),
+		big:     t.TempDir(),
 		sem:     make(chan struct{}, hostileParallel),
 		timeout: hostileTimeout,
 	}
@@ -803,7 +805,7 @@ func (h *hostileEnv) startBackground(t *testing.T, dir string, args ...string) {
 func (h *hostileEnv) shareBig(t *testing.T, dir, name string, make func(t *testing.T, path string)) {
 	t.Helper()
 	h.bigMu.Lock()
-	path := filepath.Join(h.shared, "big-"+name)
+	path := filepath.Join(h.big, name)
 	if _, err := os.Stat(path); err != nil {
 		make(t, path+".tmp")
 		require.NoError(t, os.Rename(path+".tmp", path))
