@@ -64,6 +64,7 @@ Same inputs and --seed give byte-identical output.`,
 			&cli.Float64Flag{Name: "alpha", Value: leaderboard.DefaultAlpha, Usage: "significance level; confidence intervals are at 1 − alpha"},
 			&cli.StringFlag{Name: "scatter-run", Usage: "html: run whose scores are plotted against the true values (default: the top run)"},
 			&cli.BoolFlag{Name: "timestamp", Usage: "print the time the report was made (output then differs between calls)"},
+			&cli.BoolFlag{Name: "base-names", Usage: "name the qrels, topics and run files by their base names, so that a board to publish shows no path of this machine (the submission site's boards do)"},
 			&cli.BoolFlag{Name: "describe", Usage: "show each run's team and system description (shown anyway when some run has one)"},
 			&cli.BoolFlag{Name: "details", Usage: "table: also per measure the confidence intervals, pairwise tests and Tukey HSD p-values (the other formats always have them)"},
 			runNameFlag,
@@ -224,7 +225,7 @@ func leaderboardInput(c *cli.Context, bars *progress.Bars) (*lbInput, error) {
 	}
 	qrelsFile, runFiles := leaderboardArgs(c, lim)
 	spec := inputs.Spec{Collection: c.String("collection"), QrelsFile: qrelsFile,
-		TopicsFile: c.String("topics"), TestTopics: true, Limits: lim}
+		TopicsFile: c.String("topics"), TestTopics: true, BaseNames: c.Bool("base-names"), Limits: lim}
 	if spec.QrelsFile != "" && !c.IsSet("collection") {
 		spec.Collection = "" // the default gives way to --qrels
 	}

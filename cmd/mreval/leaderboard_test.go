@@ -82,9 +82,54 @@ func TestLeaderboardStore(t *testing.T) {
 		}
 	}
 
+	// A board names each run by its place in the store, never by where
+	// the store lives: the site publishes it.
+	code, stdout, stderr = runCLI("leaderboard", "--qrels", "testdata/validate/qrels.txt", "--store", store, "--format", "json", "-m", "ndcg@10", "--resamples", "100", "--permutations", "100", "--no-noise")
+	require.Equal(t, 0, code, stderr)
+	var board struct {
+		Runs []struct{ Run, File string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(stdout), &board))
+	files := map[string]string{}
+	for _, r := range board.Runs {
+		files[r.Run] = r.File
+	}
+	assert.Equal(t, map[string]string{"t1/myrun": "A/t1/myrun/v1.run", "t2/myrun": "A/t2/myrun/v1.run"}, files)
+	assert.NotContains(t, stdout, dir)
+
 	code, _, stderr = runCLI("leaderboard", "--qrels", "testdata/validate/qrels.txt", "--store", store, "--task", "B")
 	assert.Equal(t, 1, code)
 	assert.Equal(t, "mreval: store "+store+": no current runs of task B\n", stderr)
+}
+
+// TestLeaderboardBaseNames: --base-names shows the files of this disk by
+// their base names only, and nothing else of the board changes.
+func TestLeaderboardBaseNames(t *testing.T) {
+	abs := func(p string) string {
+		a, err := filepath.Abs(p)
+		require.NoError(t, err)
+		return a
+	}
+	args := []string{"leaderboard", "--qrels", abs("testdata/validate/qrels.txt"), "--topics", abs("testdata/validate/topics.txt"),
+		"--format", "json", "-m", "ndcg@10", "--resamples", "100", "--permutations", "100", abs("testdata/validate/valid.run")}
+	code, full, stderr := runCLI(args...)
+	require.Equal(t, 0, code, stderr)
+	code, based, stderr := runCLI(append(args, "--base-names")...)
+	require.Equal(t, 0, code, stderr)
+	var board struct {
+		Qrels      string
+		TopicsFrom string `json:"topics_from"`
+		Runs       []struct{ File string }
+	}
+	require.NoError(t, json.Unmarshal([]byte(based), &board))
+	assert.Equal(t, "qrels.txt", board.Qrels)
+	assert.Equal(t, "topics.txt", board.TopicsFrom)
+	require.Len(t, board.Runs, 1)
+	assert.Equal(t, "valid.run", board.Runs[0].File)
+	dir := abs("testdata/validate") + string(filepath.Separator)
+	assert.Contains(t, full, dir)
+	assert.NotContains(t, based, dir)
+	assert.Equal(t, strings.ReplaceAll(full, dir, ""), based)
 }
 
 // TestLeaderboardOutputFile: -o writes the same bytes as standard output,

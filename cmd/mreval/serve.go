@@ -252,9 +252,10 @@ var boardMu sync.Mutex
 
 // board renders a phase's leaderboard by running `mreval leaderboard
 // --store` in-process, so the site's board is the command's, byte for
-// byte, with its defaults (measures, seed, resamples, noise ceiling).
+// byte, with its defaults (measures, seed, resamples, noise ceiling);
+// --base-names keeps the server's paths off the public board.
 func (sr *serveRules) board(_ context.Context, in serve.BoardInput, format string) ([]byte, error) {
-	args := []string{"mreval", "leaderboard", "--store", in.Store, "--task", in.Phase.Task, "--topics", in.Topics, "--format", format}
+	args := []string{"mreval", "leaderboard", "--store", in.Store, "--task", in.Phase.Task, "--topics", in.Topics, "--format", format, "--base-names"}
 	if sr.collection != "" {
 		args = append(args, "--collection", sr.collection)
 	} else {

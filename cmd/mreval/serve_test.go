@@ -199,10 +199,11 @@ func testServeDemo(t *testing.T, bin string) {
 	require.Equal(t, 200, resp.StatusCode, "%s", board)
 	var want, errb bytes.Buffer
 	status := run_(t, []string{"mreval", "leaderboard", "--store", filepath.Join(store, "runs", "dry-run"), "--task", "A",
-		"--topics", filepath.Join(store, "topics", "dry-run.topics"), "--format", "json", "--collection", "recycling"}, &want, &errb)
+		"--topics", filepath.Join(store, "topics", "dry-run.topics"), "--format", "json", "--collection", "recycling", "--base-names"}, &want, &errb)
 	require.Equal(t, 0, status, errb.String())
 	assert.Equal(t, want.String(), string(board))
 	assert.Contains(t, string(board), `"run": "demo/prior"`)
+	assert.NotContains(t, string(board), store, "the public board names no server path")
 
 	require.NoError(t, p.stop(t))
 	_, err = os.Stat(store)

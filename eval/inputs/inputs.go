@@ -12,6 +12,7 @@ package inputs
 import (
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
@@ -63,7 +64,20 @@ type Spec struct {
 	// neither TopicsFile nor Split is given (leaderboard, noise); without
 	// it every judged topic is evaluated (eval).
 	TestTopics bool
-	Limits     trecfmt.Limits
+	// BaseNames makes reports name the files of this disk (QrelsFile,
+	// TopicsFile, run files) by their base names: a board to publish names
+	// no path of the machine that made it. Collection and store files are
+	// named by their place in the collection or store anyway.
+	BaseNames bool
+	Limits    trecfmt.Limits
+}
+
+// shown is how reports name path, a file of this disk.
+func (spec Spec) shown(path string) string {
+	if spec.BaseNames && path != "" {
+		return filepath.Base(path)
+	}
+	return path
 }
 
 // Judgments are the qrels of an evaluation, restricted to its topics.
@@ -84,6 +98,8 @@ type Judgments struct {
 	// TopicsFrom says where Topics come from ("" when nil).
 	TopicsFrom string
 	Limits     trecfmt.Limits
+
+	spec Spec // what was asked for: how files are named
 }
 
 // CollectionName is the name of the collection, "" for a qrels file.
@@ -96,7 +112,7 @@ func (j *Judgments) CollectionName() string {
 
 // Load reads the qrels named by spec and restricts them to its topics.
 func Load(spec Spec) (*Judgments, error) {
-	j := &Judgments{Limits: spec.Limits}
+	j := &Judgments{Limits: spec.Limits, spec: spec}
 	switch {
 	case spec.QrelsFile != "" && spec.Collection != "":
 		return nil, usagef("give either --collection or --qrels, not both")
@@ -108,7 +124,7 @@ func Load(spec Spec) (*Judgments, error) {
 		if err != nil {
 			return nil, err
 		}
-		j.Qrels, j.QrelsName = q, spec.QrelsFile
+		j.Qrels, j.QrelsName = q, spec.shown(spec.QrelsFile)
 	case spec.Collection != "":
 		coll, err := Collection(spec.Collection)
 		if err != nil {
@@ -141,7 +157,7 @@ func (j *Judgments) topics(spec Spec) ([]string, string, error) {
 	switch {
 	case spec.TopicsFile != "": // before --split, which it overrides
 		topics, err := ReadTopics(spec.TopicsFile, spec.Limits)
-		return topics, spec.TopicsFile, err
+		return topics, spec.shown(spec.TopicsFile), err
 	case spec.Split != "":
 		var topics []string
 		var err error

@@ -31,11 +31,8 @@ type Set struct {
 	Teams map[string]string
 }
 
-// source reads one run; name is what it is shown under.
-type source struct {
-	name string
-	read func() (*eval.Run, error)
-}
+// source reads one run.
+type source func() (*eval.Run, error)
 
 // LoadSet reads the judgments of spec and the runs of from, each run
 // restricted to the evaluation topics. progress, when not nil, is told how
@@ -84,7 +81,7 @@ func LoadSet(spec Spec, from Runs, progress func(done, total int)) (*Set, error)
 		if progress != nil {
 			progress(i, len(srcs))
 		}
-		run, err := s.read()
+		run, err := s()
 		if err != nil {
 			return nil, err
 		}
@@ -98,7 +95,13 @@ func LoadSet(spec Spec, from Runs, progress func(done, total int)) (*Set, error)
 }
 
 func (s *Set) fileSource(path string) source {
-	return source{path, func() (*eval.Run, error) { return trecfmt.ReadRunFile(path, s.Limits) }}
+	return func() (*eval.Run, error) {
+		run, err := trecfmt.ReadRunFile(path, s.Limits)
+		if err == nil {
+			run.File = s.spec.shown(run.File)
+		}
+		return run, err
+	}
 }
 
 // dirSources are the *.run and *.run.gz files of dir. A file named like a
@@ -150,17 +153,20 @@ func (s *Set) storeSources(dir, task string) ([]source, error) {
 			s.Teams = map[string]string{}
 		}
 		s.Teams[tag] = st.Team
-		srcs = append(srcs, source{st.Path, func() (*eval.Run, error) {
+		srcs = append(srcs, func() (*eval.Run, error) {
 			// ReadRun refuses a run whose bytes are not those accepted.
 			run, err := st.ReadRun(s.Limits)
 			if err == nil {
+				// Shown by where it is in the store, not on this disk:
+				// a published board names no server path.
+				run.File = st.InStore
 				run.Tag = tag
 				if run.Description == "" {
 					run.Description = st.Description
 				}
 			}
 			return run, err
-		}})
+		})
 	}
 	if len(srcs) == 0 {
 		return nil, fmt.Errorf("store %s: no current runs of task %s", dir, task)
@@ -181,13 +187,13 @@ func (s *Set) collectionSources() ([]source, error) {
 	}
 	var srcs []source
 	for _, rel := range files {
-		srcs = append(srcs, source{rel, func() (*eval.Run, error) {
+		srcs = append(srcs, func() (*eval.Run, error) {
 			run, err := coll.ReadRun(rel)
 			if err == nil {
 				run.File = rel
 			}
 			return run, err
-		}})
+		})
 	}
 	return srcs, nil
 }

@@ -141,8 +141,8 @@ func TestSubmitStoresNormalisedAndOriginal(t *testing.T) {
 	runs, err := ListRuns(s.Dir)
 	require.NoError(t, err)
 	assert.Equal(t, []StoredRun{{Task: "A", Team: "t1", Tag: "myrun", Version: 1,
-		Path: filepath.Join(s.Dir, "A", "t1", "myrun", "v1.run"), Original: filepath.Join(s.Dir, "A", "t1", "myrun", "v1.orig"),
-		SHA256: sha(wantNorm), Size: int64(len(wantNorm)), Submitted: testTime, dir: s.Dir, rel: "A/t1/myrun/v1.run"}}, runs)
+		Path: filepath.Join(s.Dir, "A", "t1", "myrun", "v1.run"), InStore: "A/t1/myrun/v1.run", Original: filepath.Join(s.Dir, "A", "t1", "myrun", "v1.orig"),
+		SHA256: sha(wantNorm), Size: int64(len(wantNorm)), Submitted: testTime, dir: s.Dir}}, runs)
 	run, err := runs[0].ReadRun(trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	assert.Equal(t, "myrun", run.Tag)

@@ -27,6 +27,10 @@ type StoredRun struct {
 	// <tag>/vN.run): the file to score. Read it with ReadRun, which checks
 	// that its bytes are the ones accepted.
 	Path string
+	// InStore is Path relative to the store, slash-separated, as the
+	// manifest names it (A/<team>/<tag>/vN.run): the name to show, the
+	// same wherever the store lives.
+	InStore string
 	// Original holds the bytes as submitted.
 	Original string
 	// SHA256 and Size pin the normalised run as recorded at intake.
@@ -39,7 +43,6 @@ type StoredRun struct {
 	Name        *validate.NameParts
 
 	dir string // the store, absolute
-	rel string // Path relative to the store
 }
 
 // ListRuns lists the current version of every run in the store at dir,
@@ -61,7 +64,7 @@ func ListRuns(dir string) ([]StoredRun, error) {
 			Path: f.abs(e.Normalised.Path), Original: f.abs(e.Original.Path),
 			SHA256: e.Normalised.SHA256, Size: e.Normalised.Size, Submitted: e.Time,
 			Description: e.Description, Name: e.Name,
-			dir: f.dir, rel: e.Normalised.Path,
+			InStore: e.Normalised.Path, dir: f.dir,
 		})
 	}
 	slices.SortFunc(runs, func(a, b StoredRun) int {
@@ -84,7 +87,7 @@ func (r StoredRun) ReadRun(lim trecfmt.Limits) (*eval.Run, error) {
 		return nil, err
 	}
 	defer f.close()
-	file, st, err := f.openRegular(r.rel)
+	file, st, err := f.openRegular(r.InStore)
 	if err != nil {
 		return nil, fmt.Errorf("store %s: %w", safetext.Name(r.dir), err)
 	}
@@ -106,7 +109,7 @@ func (r StoredRun) ReadRun(lim trecfmt.Limits) (*eval.Run, error) {
 	// Whatever the parser made of it, the verdict on the bytes comes
 	// first: a parse error in a changed file is a changed file.
 	if _, cerr := io.Copy(h, limited); cerr != nil {
-		return nil, f.pathError("read", r.rel, cerr)
+		return nil, f.pathError("read", r.InStore, cerr)
 	}
 	if sum := hex.EncodeToString(h.Sum(nil)); sum != r.SHA256 {
 		return nil, tampered("SHA-256 " + sum)
