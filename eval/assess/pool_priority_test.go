@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 // Three runs of priorities 1, 2 and 3 on one topic. With depths 1:3 and
@@ -22,7 +23,7 @@ const (
 )
 
 func TestPoolByPriority(t *testing.T) {
-	runs := []*eval.Run{readRun(t, "p1.run", prioRun1), readRun(t, "p2.run", prioRun2), readRun(t, "p3.run", prioRun3)}
+	runs := []*eval.Run{testtree.ParseRun(t, "p1.run", prioRun1), testtree.ParseRun(t, "p2.run", prioRun2), testtree.ParseRun(t, "p3.run", prioRun3)}
 	tests := []struct {
 		name        string
 		budget      int
@@ -86,7 +87,7 @@ func TestPoolByPriority(t *testing.T) {
 
 // A budget without priorities: ties at the same best rank go by docno.
 func TestPoolBudgetUniformDepth(t *testing.T) {
-	runs := []*eval.Run{readRun(t, "p1.run", prioRun1), readRun(t, "p2.run", prioRun2)}
+	runs := []*eval.Run{testtree.ParseRun(t, "p1.run", prioRun1), testtree.ParseRun(t, "p2.run", prioRun2)}
 	p, err := Pool(runs, PoolOptions{Depth: 2, Budget: 3, Seed: 1})
 	require.NoError(t, err)
 	docs := slices.Clone(p.Topics[0].Docs)
@@ -102,7 +103,7 @@ func TestPoolBudgetUniformDepth(t *testing.T) {
 }
 
 func TestPoolByPriorityRefusals(t *testing.T) {
-	runs := []*eval.Run{readRun(t, "p1.run", prioRun1)}
+	runs := []*eval.Run{testtree.ParseRun(t, "p1.run", prioRun1)}
 	tests := []struct {
 		opts PoolOptions
 		err  string

@@ -11,20 +11,8 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
-
-func readRun(t *testing.T, name, text string) *eval.Run {
-	t.Helper()
-	src, err := trecfmt.NewSource(name, nopCloser{strings.NewReader(text)}, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	r, err := trecfmt.ReadRun(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return r
-}
-
-type nopCloser struct{ *strings.Reader }
-
-func (nopCloser) Close() error { return nil }
 
 // Two runs on two topics. Depth 2: topic t1 pools a, b (r1) and b, c
 // (r2); topic t2 pools x, y (r1) and x (r2, which ranks one document).
@@ -35,7 +23,7 @@ const (
 )
 
 func TestPoolByHand(t *testing.T) {
-	r1, r2 := readRun(t, "r1.run", poolRun1), readRun(t, "r2.run", poolRun2)
+	r1, r2 := testtree.ParseRun(t, "r1.run", poolRun1), testtree.ParseRun(t, "r2.run", poolRun2)
 	p, err := Pool([]*eval.Run{r1, r2}, PoolOptions{Depth: 2, Seed: 7})
 	require.NoError(t, err)
 	assert.Equal(t, []string{"r1.run", "r2.run"}, p.Runs)
@@ -79,8 +67,8 @@ func TestPoolDeterminism(t *testing.T) {
 		a.WriteString("q Q0 " + d + " 1 " + trecfmt.FormatScore(float64(i)) + " a\n")
 		b.WriteString("q Q0 " + d + " 1 " + trecfmt.FormatScore(float64(-i)) + " b\n")
 	}
-	ra, rb := readRun(t, "a", a.String()), readRun(t, "b", b.String())
-	other := readRun(t, "c", "other Q0 A 1 1 c\n")
+	ra, rb := testtree.ParseRun(t, "a", a.String()), testtree.ParseRun(t, "b", b.String())
+	other := testtree.ParseRun(t, "c", "other Q0 A 1 1 c\n")
 	p1, err := Pool([]*eval.Run{ra, rb}, PoolOptions{Depth: 30, Seed: 1})
 	require.NoError(t, err)
 	p2, err := Pool([]*eval.Run{rb, ra, other}, PoolOptions{Depth: 30, Seed: 1})
@@ -106,12 +94,12 @@ func TestPoolDeterminism(t *testing.T) {
 }
 
 func TestPoolErrors(t *testing.T) {
-	r := readRun(t, "r", "t Q0 a 1 1 r\n")
+	r := testtree.ParseRun(t, "r", "t Q0 a 1 1 r\n")
 	_, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 0})
 	assert.ErrorContains(t, err, "depth 0 must be at least 1")
 	_, err = Pool(nil, PoolOptions{Depth: 1})
 	assert.ErrorContains(t, err, "no runs")
-	p, err := Pool([]*eval.Run{readRun(t, "r", "a/b Q0 x 1 1 r\n")}, PoolOptions{Depth: 1})
+	p, err := Pool([]*eval.Run{testtree.ParseRun(t, "r", "a/b Q0 x 1 1 r\n")}, PoolOptions{Depth: 1})
 	require.NoError(t, err)
 	_, err = p.Sheets(nil)
 	assert.ErrorContains(t, err, `topic id "a/b" cannot name a sheet file`)
@@ -124,7 +112,7 @@ func TestPoolErrors(t *testing.T) {
 }
 
 func TestSheetsAndJudgingPool(t *testing.T) {
-	r1, r2 := readRun(t, "r1.run", poolRun1), readRun(t, "r2.run", poolRun2)
+	r1, r2 := testtree.ParseRun(t, "r1.run", poolRun1), testtree.ParseRun(t, "r2.run", poolRun2)
 	p, err := Pool([]*eval.Run{r1, r2}, PoolOptions{Depth: 2, Seed: 7})
 	require.NoError(t, err)
 	sheets, err := p.Sheets([]string{"ann", "bob"})
@@ -169,7 +157,7 @@ func TestSheetsAndJudgingPool(t *testing.T) {
 // last dot before .csv separates topic and assessor: no two sheets share
 // a name.
 func TestSheetNamesAreUnambiguous(t *testing.T) {
-	r := readRun(t, "r", "t Q0 a 1 1 r\nt.x Q0 b 1 1 r\n")
+	r := testtree.ParseRun(t, "r", "t Q0 a 1 1 r\nt.x Q0 b 1 1 r\n")
 	p, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 1})
 	require.NoError(t, err)
 	_, err = p.Sheets([]string{"x.y", "y"})
@@ -189,7 +177,7 @@ func TestSheetNamesAreUnambiguous(t *testing.T) {
 
 // Topics T1 and t1 are two files on Linux but one on macOS or Windows.
 func TestSheetNamesDifferingOnlyInCaseAreRefused(t *testing.T) {
-	r := readRun(t, "r", "T1 Q0 a 1 1 r\nt1 Q0 b 1 1 r\n")
+	r := testtree.ParseRun(t, "r", "T1 Q0 a 1 1 r\nt1 Q0 b 1 1 r\n")
 	p, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 1})
 	require.NoError(t, err)
 	_, err = p.Sheets([]string{"ann"})
@@ -199,7 +187,7 @@ func TestSheetNamesDifferingOnlyInCaseAreRefused(t *testing.T) {
 }
 
 func TestSheetsLimit(t *testing.T) {
-	r := readRun(t, "r", "t1 Q0 a 1 1 r\nt2 Q0 a 1 1 r\nt3 Q0 a 1 1 r\n")
+	r := testtree.ParseRun(t, "r", "t1 Q0 a 1 1 r\nt2 Q0 a 1 1 r\nt3 Q0 a 1 1 r\n")
 	p, err := Pool([]*eval.Run{r}, PoolOptions{Depth: 1})
 	require.NoError(t, err)
 	_, err = p.SheetsMax([]string{"ann", "bob"}, 5)

@@ -1,40 +1,20 @@
 package constraint
 
 import (
-	"io"
-	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"github.com/ntcir-pmr/mreval/eval"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
-
-func readQrels(t *testing.T, name, text string) *eval.Qrels {
-	t.Helper()
-	src, err := trecfmt.NewSource(name, io.NopCloser(strings.NewReader(text)), trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	q, err := trecfmt.ReadQrels(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return q
-}
-
-func readRun(t *testing.T, name, text string) *eval.Run {
-	t.Helper()
-	src, err := trecfmt.NewSource(name, io.NopCloser(strings.NewReader(text)), trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	r, err := trecfmt.ReadRun(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return r
-}
 
 func TestFeasibleSet(t *testing.T) {
 	tab, err := ParseTable("models.tsv", []byte(models))
 	require.NoError(t, err)
-	q := readQrels(t, "t.qrels", "t1 0 tiny/a 70\nt1 0 big/b 80\nt2 0 mid/c 60\n")
-	run := readRun(t, "r.run", "t1 Q0 big/b 1 0.9 r\nt1 Q0 odd/d 2 0.5 r\nt2 Q0 tiny/a 1 0.3 r\n")
+	q := testtree.ParseQrels(t, "t.qrels", "t1 0 tiny/a 70\nt1 0 big/b 80\nt2 0 mid/c 60\n")
+	run := testtree.ParseRun(t, "r.run", "t1 Q0 big/b 1 0.9 r\nt1 Q0 odd/d 2 0.5 r\nt2 Q0 tiny/a 1 0.3 r\n")
 	tests := []struct {
 		expr string
 		runs []*eval.Run
@@ -60,7 +40,7 @@ func TestFeasibleSet(t *testing.T) {
 func TestFeasibleSetErrors(t *testing.T) {
 	tab, err := ParseTable("models.tsv", []byte(models))
 	require.NoError(t, err)
-	good := readQrels(t, "t.qrels", "t1 0 tiny/a 70\n")
+	good := testtree.ParseQrels(t, "t.qrels", "t1 0 tiny/a 70\n")
 	tests := []struct {
 		name string
 		expr string
@@ -68,11 +48,11 @@ func TestFeasibleSetErrors(t *testing.T) {
 		run  *eval.Run
 		want string
 	}{
-		{"judged model not in table", "layers<=6", readQrels(t, "t.qrels", "t1 0 tiny/a 70\nt1 0 gone/z 1\n"), nil,
+		{"judged model not in table", "layers<=6", testtree.ParseQrels(t, "t.qrels", "t1 0 tiny/a 70\nt1 0 gone/z 1\n"), nil,
 			`models.tsv: model "gone/z" is not in the models table (judged at t.qrels:2)`},
-		{"ranked model not in table", "layers<=6", good, readRun(t, "r.run", "t1 Q0 tiny/a 1 2 r\nt1 Q0 gone/z 2 1 r\n"),
+		{"ranked model not in table", "layers<=6", good, testtree.ParseRun(t, "r.run", "t1 Q0 tiny/a 1 2 r\nt1 Q0 gone/z 2 1 r\n"),
 			`models.tsv: model "gone/z" is not in the models table (ranked at r.run:2)`},
-		{"empty value compared", "params<=130e6", good, readRun(t, "r.run", "t1 Q0 odd/d 1 2 r\n"),
+		{"empty value compared", "params<=130e6", good, testtree.ParseRun(t, "r.run", "t1 Q0 odd/d 1 2 r\n"),
 			`models.tsv:5: model "odd/d" has params = "", not a number (ranked at r.run:1)`},
 	}
 	for _, tc := range tests {

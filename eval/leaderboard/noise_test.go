@@ -1,7 +1,6 @@
 package leaderboard
 
 import (
-	"io"
 	"math"
 	"strings"
 	"testing"
@@ -12,7 +11,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/noise"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
 
 func noiseTestRun(t *testing.T, tag string, order ...string) *eval.Run {
@@ -21,11 +20,7 @@ func noiseTestRun(t *testing.T, tag string, order ...string) *eval.Run {
 	for i, d := range order {
 		b.WriteString("s Q0 " + d + " " + string(rune('1'+i)) + " " + string(rune('9'-i)) + " " + tag + "\n")
 	}
-	src, err := trecfmt.NewSource(tag+".run", io.NopCloser(strings.NewReader(b.String())), trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	r, err := trecfmt.ReadRun(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return r
+	return testtree.ParseRun(t, tag+".run", b.String())
 }
 
 // Models a = 51, b = 50, c = 40 and residuals −2, 0, +2 (r_a, r_b, r_c).
@@ -39,10 +34,7 @@ func noiseTestRun(t *testing.T, tag string, order ...string) *eval.Run {
 //
 // so only the pairs with cfirst keep their order on every draw.
 func TestAddNoise(t *testing.T) {
-	src, err := trecfmt.NewSource("s.qrels", io.NopCloser(strings.NewReader("s 0 a 51\ns 0 b 50\ns 0 c 40\n")), trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	q, err := trecfmt.ReadQrels(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
+	q := testtree.ParseQrels(t, "s.qrels", "s 0 a 51\ns 0 b 50\ns 0 c 40\n")
 	runs := []*eval.Run{noiseTestRun(t, "cfirst", "c", "a", "b"), noiseTestRun(t, "afirst", "a", "b", "c"), noiseTestRun(t, "bfirst", "b", "a", "c")}
 	ms, err := measure.ParseAll([]string{"regret@1"})
 	require.NoError(t, err)

@@ -1,7 +1,6 @@
 package noise
 
 import (
-	"io"
 	"math"
 	"strings"
 	"testing"
@@ -11,26 +10,8 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
-
-func readQrels(t testing.TB, text string) *eval.Qrels {
-	t.Helper()
-	src, err := trecfmt.NewSource("tiny.qrels", io.NopCloser(strings.NewReader(text)), trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	q, err := trecfmt.ReadQrels(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return q
-}
-
-func readRun(t testing.TB, name, text string) *eval.Run {
-	t.Helper()
-	src, err := trecfmt.NewSource(name, io.NopCloser(strings.NewReader(text)), trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	r, err := trecfmt.ReadRun(src, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return r
-}
 
 func parseMeasures(t testing.TB, specs ...string) []*measure.Measure {
 	t.Helper()
@@ -55,8 +36,8 @@ func column(t testing.TB, c *Ceilings, name string) int {
 // 1 (nDCG, τw) and 0 (regret) on every draw, and a run scores what
 // measure.Evaluate gives it, worked out here by hand.
 func TestCeilingsWithoutNoise(t *testing.T) {
-	q := readQrels(t, "t1 0 a 90\nt1 0 b 80\nt1 0 c 70\nt1 0 d 60\nt2 0 x 50\nt2 0 y 40\n")
-	rev := readRun(t, "rev.run", "t1 Q0 d 1 4 rev\nt1 Q0 c 2 3 rev\nt1 Q0 b 3 2 rev\nt1 Q0 a 4 1 rev\n")
+	q := testtree.ParseQrels(t, "tiny.qrels", "t1 0 a 90\nt1 0 b 80\nt1 0 c 70\nt1 0 d 60\nt2 0 x 50\nt2 0 y 40\n")
+	rev := testtree.ParseRun(t, "rev.run", "t1 Q0 d 1 4 rev\nt1 Q0 c 2 3 rev\nt1 Q0 b 3 2 rev\nt1 Q0 a 4 1 rev\n")
 	none := Perturbation{Model: Gaussian, Sigma: 0}
 	in := Input{Qrels: q, Topics: []string{"t1", "t2"}, Noise: map[string]Perturbation{"t1": none, "t2": none}, Runs: []*eval.Run{rev}}
 	c, err := ComputeCeilings(in, Config{Measures: parseMeasures(t, "ndcg@10", "tauw", "regret@1"), Draws: 50, Seed: 7})
@@ -117,7 +98,7 @@ func TestCeilingsWithoutNoise(t *testing.T) {
 // So E[regret@1] = (1 + 1 + 3)/9 = 5/9 and E[τw] = (6·1 + 3·(−1))/9 = 1/3;
 // the nDCG@10 expectation is enumerated over the nine pairs.
 func TestCeilingsKnownExpectation(t *testing.T) {
-	q := readQrels(t, "s 0 a 51\ns 0 b 50\n")
+	q := testtree.ParseQrels(t, "tiny.qrels", "s 0 a 51\ns 0 b 50\n")
 	in := Input{Qrels: q, Topics: []string{"s"}, Noise: map[string]Perturbation{"s": {Model: Empirical, Residuals: []float64{-2, 0, 2}}}}
 	const draws = 20000
 	c, err := ComputeCeilings(in, Config{Measures: parseMeasures(t, "ndcg@10", "tauw", "regret@1"), Draws: draws, Seed: 11})
@@ -180,7 +161,7 @@ func TestDiffValuesByHand(t *testing.T) {
 }
 
 func TestCeilingsErrors(t *testing.T) {
-	q := readQrels(t, "t1 0 a 90\nt1 0 b 80\n")
+	q := testtree.ParseQrels(t, "tiny.qrels", "t1 0 a 90\nt1 0 b 80\n")
 	noise := map[string]Perturbation{"t1": {Model: Gaussian, Sigma: 1}}
 	ms := parseMeasures(t, "tauw")
 	in := Input{Qrels: q, Topics: []string{"t1"}, Noise: noise}
@@ -238,18 +219,18 @@ func sameValues(t *testing.T, want, got *Ceilings) {
 // judged documents missing from it, a topic with one judged model, a
 // topic a run lacks.
 func TestKernelsAgreeWithEvaluateCorners(t *testing.T) {
-	q := readQrels(t, strings.Join([]string{
+	q := testtree.ParseQrels(t, "tiny.qrels", strings.Join([]string{
 		"c 0 a 3", "c 0 b 3", "c 0 c 1", "c 0 d 0", "c 0 e -1", "c 0 f 2", "c 0 g 2", "c 0 h 5", "c 0 i 1", "c 0 j 4",
 		"c 0 k 3", "c 0 l 0",
 		"one 0 z 7",
 		"m 0 p 10", "m 0 q 20", "m 0 r 30",
 	}, "\n")+"\n")
-	run := readRun(t, "r.run", strings.Join([]string{
+	run := testtree.ParseRun(t, "r.run", strings.Join([]string{
 		"c Q0 b 1 9 r", "c Q0 x 2 8.5 r", "c Q0 a 3 8 r", "c Q0 c 4 8 r", "c Q0 h 5 7.000000001 r", "c Q0 j 6 7 r",
 		"c Q0 y 7 6 r", "c Q0 e 8 5 r", "c Q0 f 9 5 r", "c Q0 d 10 4 r", "c Q0 l 11 3 r",
 		"one Q0 z 1 1 r",
 	}, "\n")+"\n")
-	flat := readRun(t, "flat.run", "c Q0 a 1 1 flat\nc Q0 b 2 1 flat\nm Q0 q 1 1 flat\n")
+	flat := testtree.ParseRun(t, "flat.run", "c Q0 a 1 1 flat\nc Q0 b 2 1 flat\nm Q0 q 1 1 flat\n")
 	small := Perturbation{Model: Empirical, Residuals: []float64{-1, 0, 0, 1, -3}}
 	in := Input{Qrels: q, Topics: []string{"c", "m", "one"}, Runs: []*eval.Run{run, flat},
 		Noise: map[string]Perturbation{"c": small, "m": {Model: Gaussian, Sigma: 5}, "one": small}}
@@ -329,7 +310,7 @@ func TestCeilingsDeterministic(t *testing.T) {
 }
 
 func TestCeilingsProgress(t *testing.T) {
-	q := readQrels(t, "t1 0 a 90\nt1 0 b 80\n")
+	q := testtree.ParseQrels(t, "tiny.qrels", "t1 0 a 90\nt1 0 b 80\n")
 	in := Input{Qrels: q, Topics: []string{"t1"}, Noise: map[string]Perturbation{"t1": {Model: Gaussian, Sigma: 1}}}
 	var calls []int
 	_, err := ComputeCeilings(in, Config{Measures: parseMeasures(t, "tauw"), Draws: 30, Workers: 3, Progress: func(done, total int) {

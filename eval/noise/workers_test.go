@@ -3,6 +3,7 @@ package noise
 import (
 	"testing"
 
+	"github.com/ntcir-pmr/mreval/internal/testtree"
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 )
@@ -10,7 +11,7 @@ import (
 // A panic inside a draw's goroutine used to end the process with a raw
 // stack; ComputeCeilings now returns it as an error naming the draw.
 func TestCeilingsPanicInADrawIsAnError(t *testing.T) {
-	q := readQrels(t, "t1 0 a 90\nt1 0 b 80\n")
+	q := testtree.ParseQrels(t, "tiny.qrels", "t1 0 a 90\nt1 0 b 80\n")
 	in := Input{Qrels: q, Topics: []string{"t1"}, Noise: map[string]Perturbation{"t1": {Model: Gaussian, Sigma: 1}}}
 	_, err := ComputeCeilings(in, Config{Measures: parseMeasures(t, "tauw"), Draws: 30, Workers: 1, Progress: func(done, _ int) {
 		if done == 5 {

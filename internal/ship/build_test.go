@@ -18,7 +18,6 @@ import (
 	"github.com/ntcir-pmr/mreval/baselines/metadata"
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/collection"
-	"github.com/ntcir-pmr/mreval/eval/trecfmt"
 	"github.com/ntcir-pmr/mreval/eval/zoo"
 	"github.com/ntcir-pmr/mreval/internal/testtree"
 )
@@ -119,8 +118,7 @@ func TestRecyclingCounts(t *testing.T) {
 
 	qb := builtFile(t, "qrels/recycling.qrels")
 	assert.Len(t, lines(qb), 45576)
-	q, err := trecfmt.ReadQrels(mustSource(t, "recycling.qrels", qb), trecfmt.DefaultLimits)
-	require.NoError(t, err)
+	q := testtree.ParseQrels(t, "recycling.qrels", string(qb))
 	assert.Len(t, q.Topics, 36)
 	for _, topic := range q.Topics {
 		assert.Equal(t, pool, q.ByID[topic].Docs, "topic %s lists the pool in pool order", topic)
@@ -139,17 +137,6 @@ func mustFloat(t *testing.T, s string) float64 {
 	require.NoError(t, err)
 	return v
 }
-
-func mustSource(t *testing.T, name string, b []byte) *trecfmt.Source {
-	t.Helper()
-	src, err := trecfmt.NewSource(name, nopCloser{bytes.NewReader(b)}, trecfmt.DefaultLimits)
-	require.NoError(t, err)
-	return src
-}
-
-type nopCloser struct{ *bytes.Reader }
-
-func (nopCloser) Close() error { return nil }
 
 // grepLine returns the single line of b starting with prefix.
 func grepLine(t *testing.T, b []byte, prefix string) string {
@@ -238,8 +225,7 @@ func TestReferenceRuns(t *testing.T) {
 	for _, name := range BaselineNames() {
 		f := out.File("runs/recycling/" + name + ".run")
 		require.NotNil(t, f, name)
-		run, err := trecfmt.ReadRun(mustSource(t, name, f.Data), trecfmt.DefaultLimits)
-		require.NoError(t, err, name)
+		run := testtree.ParseRun(t, name, string(f.Data))
 		assert.Equal(t, name, run.Tag)
 		assert.Len(t, run.Topics, 12, name)
 		for _, topic := range run.Topics {

@@ -1,13 +1,16 @@
-// Package testtree holds test helpers shared by the packages that check
-// the shipped collections and the conformance vectors.
+// Package testtree holds test helpers shared by several packages: copies
+// of the shipped collections, conformance cases, and runs and qrels read
+// from a test's own text.
 package testtree
 
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -118,6 +121,26 @@ func ReadCase(t testing.TB, base string) (*eval.Qrels, *eval.Run) {
 	run, err := trecfmt.ReadRunFile(base+".run", trecfmt.DefaultLimits)
 	require.NoError(t, err)
 	return q, run
+}
+
+// ParseQrels reads text as the qrels file name.
+func ParseQrels(t testing.TB, name, text string) *eval.Qrels {
+	t.Helper()
+	src, err := trecfmt.NewSource(name, io.NopCloser(strings.NewReader(text)), trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	q, err := trecfmt.ReadQrels(src, trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	return q
+}
+
+// ParseRun reads text as the run file name.
+func ParseRun(t testing.TB, name, text string) *eval.Run {
+	t.Helper()
+	src, err := trecfmt.NewSource(name, io.NopCloser(strings.NewReader(text)), trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	r, err := trecfmt.ReadRun(src, trecfmt.DefaultLimits)
+	require.NoError(t, err)
+	return r
 }
 
 // RunBytes is r in TREC run format, as trecfmt.WriteRun writes it.
