@@ -32,6 +32,7 @@ import (
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
 	"github.com/ntcir-pmr/mreval/eval/stats"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // Defaults of Options.
@@ -290,7 +291,7 @@ func CheckTags(runs []*eval.Run) error {
 	seen := make(map[string]*eval.Run, len(runs))
 	for _, r := range runs {
 		if prev, dup := seen[r.Tag]; dup {
-			return fmt.Errorf("runs %s and %s have the same tag %q; a leaderboard needs distinct tags", prev.File, r.File, r.Tag)
+			return fmt.Errorf("runs %s and %s have the same tag %q; a leaderboard needs distinct tags", safetext.Name(prev.File), safetext.Name(r.File), r.Tag)
 		}
 		seen[r.Tag] = r
 	}

@@ -7,6 +7,7 @@ import (
 
 	"github.com/ntcir-pmr/mreval/eval"
 	"github.com/ntcir-pmr/mreval/eval/measure"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 )
 
 // Score evaluates every run on every topic of q, as Compute needs: a topic
@@ -52,7 +53,7 @@ func Score(q *eval.Qrels, runs []*eval.Run, cfg measure.Config, progress func(do
 		res := measure.Evaluate(q, run, cfg)
 		results[i] = res
 		if filled := fillUninformative(res, ideal, empty); len(filled) > 0 {
-			warn(fmt.Sprintf("%s: run %s: %s", run.File, run.Tag, strings.Join(filled, "; ")))
+			warn(fmt.Sprintf("%s: run %s: %s", safetext.Name(run.File), safetext.Name(run.Tag), strings.Join(filled, "; ")))
 		}
 		var missing []string
 		for t, in := range res.InRun {
@@ -63,7 +64,7 @@ func Score(q *eval.Qrels, runs []*eval.Run, cfg measure.Config, progress func(do
 		// An empty run gets its own warning from Evaluate.
 		if len(missing) > 0 && len(run.Topics) > 0 {
 			warn(fmt.Sprintf("%s: run %s ranks %d of the %d evaluation topics; the missing %s scored on an empty ranking: %s",
-				run.File, run.Tag, len(res.Topics)-len(missing), len(res.Topics), plural(len(missing), "topic is", "topics are"), strings.Join(missing, ", ")))
+				safetext.Name(run.File), safetext.Name(run.Tag), len(res.Topics)-len(missing), len(res.Topics), plural(len(missing), "topic is", "topics are"), safetext.List(missing, len(missing)))) // every topic: the list is the point
 		}
 		for _, w := range res.Warnings {
 			warn(w)

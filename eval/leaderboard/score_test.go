@@ -51,6 +51,14 @@ func TestScoreMissingTopic(t *testing.T) {
 	assert.Equal(t, []float64{0, 30}, res[1].PerTopic[1], "empty ranking: nDCG 0, regret max − min")
 	assert.Equal(t, []string{"partial.run: run partial ranks 1 of the 2 evaluation topics; the missing topic is scored on an empty ranking: t2"}, warnings)
 
+	// A name from input reaches a terminal escaped: no control byte of a
+	// file name, run tag or topic is printed as it is.
+	hostile := trecfmt.NewRun("r\x1b[2J", map[string]map[string]float64{"t1": {"a": 2, "b": 1}})
+	hostile.File = "x\nmreval: fake.run"
+	q2 := qrels(map[string]map[string]float64{"t1": {"a": 90}, "t\x1b]0;title\a": {"a": 50}})
+	_, warnings = leaderboard.Score(q2, []*eval.Run{hostile}, measure.Config{Measures: ms}, nil)
+	assert.Equal(t, []string{`"x\nmreval: fake.run": run "r\x1b[2J" ranks 1 of the 2 evaluation topics; the missing topic is scored on an empty ranking: "t\x1b]0;title\a"`}, warnings)
+
 	lb, err := leaderboard.Compute(q, res, leaderboard.Options{Resamples: 100, Permutations: 100})
 	require.NoError(t, err)
 	assert.Equal(t, "q.qrels", lb.Qrels)

@@ -2,6 +2,7 @@ package measure
 
 import (
 	"fmt"
+	"github.com/ntcir-pmr/mreval/internal/safetext"
 	"math"
 	"strconv"
 	"strings"
@@ -42,7 +43,7 @@ func emptyRunWarning(r *Result) string {
 		}
 		parts = append(parts, p)
 	}
-	msg := fmt.Sprintf("%s: the run is empty; each of the %d topics is scored on an empty ranking", r.Run.File, len(r.Topics))
+	msg := fmt.Sprintf("%s: the run is empty; each of the %d topics is scored on an empty ranking", safetext.Name(r.Run.File), len(r.Topics))
 	if len(parts) > 0 {
 		msg += ": " + strings.Join(parts, ", ")
 	}

@@ -19,6 +19,11 @@ func TestEmptyRunWarningSaysWhatEachMeasureScores(t *testing.T) {
 	// choice's, 31.5; τw has no pair to correlate.
 	assert.Contains(t, res.Warnings,
 		"empty.run: the run is empty; each of the 1 topics is scored on an empty ranking: ndcg@10 0, tauw undefined, regret@1 31.5")
+
+	empty.File = "e\x1b[31m.run"
+	res = Evaluate(q, empty, Config{Measures: ms})
+	assert.Contains(t, res.Warnings,
+		`"e\x1b[31m.run": the run is empty; each of the 1 topics is scored on an empty ranking: ndcg@10 0, tauw undefined, regret@1 31.5`)
 }
 
 func TestBinaryAndIntegerGainNotes(t *testing.T) {
