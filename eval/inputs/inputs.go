@@ -72,9 +72,9 @@ type Spec struct {
 	Limits    trecfmt.Limits
 }
 
-// shown is how reports name path, a file of this disk.
-func (spec Spec) shown(path string) string {
-	if spec.BaseNames && path != "" {
+// shown is how reports name path, a file of this disk (Spec.BaseNames).
+func shown(path string, baseNames bool) string {
+	if baseNames && path != "" {
 		return filepath.Base(path)
 	}
 	return path
@@ -99,7 +99,7 @@ type Judgments struct {
 	TopicsFrom string
 	Limits     trecfmt.Limits
 
-	spec Spec // what was asked for: how files are named
+	baseNames bool // Spec.BaseNames, for the runs read later
 }
 
 // CollectionName is the name of the collection, "" for a qrels file.
@@ -112,7 +112,7 @@ func (j *Judgments) CollectionName() string {
 
 // Load reads the qrels named by spec and restricts them to its topics.
 func Load(spec Spec) (*Judgments, error) {
-	j := &Judgments{Limits: spec.Limits, spec: spec}
+	j := &Judgments{Limits: spec.Limits, baseNames: spec.BaseNames}
 	switch {
 	case spec.QrelsFile != "" && spec.Collection != "":
 		return nil, usagef("give either --collection or --qrels, not both")
@@ -124,7 +124,7 @@ func Load(spec Spec) (*Judgments, error) {
 		if err != nil {
 			return nil, err
 		}
-		j.Qrels, j.QrelsName = q, spec.shown(spec.QrelsFile)
+		j.Qrels, j.QrelsName = q, shown(spec.QrelsFile, spec.BaseNames)
 	case spec.Collection != "":
 		coll, err := Collection(spec.Collection)
 		if err != nil {
@@ -157,7 +157,7 @@ func (j *Judgments) topics(spec Spec) ([]string, string, error) {
 	switch {
 	case spec.TopicsFile != "": // before --split, which it overrides
 		topics, err := ReadTopics(spec.TopicsFile, spec.Limits)
-		return topics, spec.shown(spec.TopicsFile), err
+		return topics, shown(spec.TopicsFile, spec.BaseNames), err
 	case spec.Split != "":
 		var topics []string
 		var err error

@@ -98,7 +98,7 @@ func (s *Set) fileSource(path string) source {
 	return func() (*eval.Run, error) {
 		run, err := trecfmt.ReadRunFile(path, s.Limits)
 		if err == nil {
-			run.File = s.spec.shown(run.File)
+			run.File = shown(run.File, s.baseNames)
 		}
 		return run, err
 	}
